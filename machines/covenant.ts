@@ -1,0 +1,198 @@
+/**
+ * A covenant (convenant) is the policy of one regional partnership: every duration, count, contract form
+ * and role permission the machine uses. Nothing of this is a literal in machine or workflow code.
+ */
+import { z } from 'zod';
+import { addDuration, DurationSchema } from './duration';
+import {
+  ContractFormSchema,
+  CoordinatorEventTypeSchema,
+  coordinatorEventTypes,
+  EscalationKindSchema,
+  MeetingKindSchema,
+  RoleSchema,
+  type Role,
+} from './vocabulary';
+
+const clock = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day such as 09:00' });
+const organisation = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 .&'-]{0,63}$/, {
+  message: "expected an organisation code (letters, digits, spaces, . & ' -)",
+});
+
+const roleList = z.array(RoleSchema).min(1, { message: 'name at least one role' });
+
+const TermsSchema = z
+  .object({
+    urgencyDecision: DurationSchema.describe(
+      'the municipality decides on an urgency request within this time',
+    ),
+    offerReminder: DurationSchema.describe(
+      'reminder to the corporations when no home was offered, counted from the urgency request',
+    ),
+    offerEscalation: DurationSchema.describe(
+      'escalation when no home was offered, counted from the urgency request',
+    ),
+    minimumTerm: z
+      .object({ omklapcontract: DurationSchema, driepartijenovereenkomst: DurationSchema })
+      .strict(),
+    minimumEvaluations: z
+      .object({ omklapcontract: z.number().int().min(0), driepartijenovereenkomst: z.number().int().min(0) })
+      .strict(),
+    extension: DurationSchema.describe(
+      'an extended temporary contract converts no earlier than this after the extension',
+    ),
+    kennismakingsgesprekWithin: DurationSchema,
+    evaluatiegesprekInterval: DurationSchema,
+    evaluatiegesprekWithin: DurationSchema,
+    nuisanceFirstResponseWorkingDays: z.number().int().min(1).max(60),
+    nuisanceEscalationWorkingDays: z.number().int().min(1).max(120),
+    rentArrearsFollowUp: DurationSchema,
+    waakvlamCheckIn: DurationSchema,
+    waakvlamContactBudgetHours: z.number().positive().max(744),
+  })
+  .strict()
+  // Zod runs these refinements even when a field above failed, so they check what they read.
+  .superRefine((terms, ctx) => {
+    const reminder = lengthOf(terms.offerReminder);
+    const escalation = lengthOf(terms.offerEscalation);
+    if (reminder !== undefined && escalation !== undefined && reminder > escalation) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['offerReminder'],
+        message: 'the offer reminder must come before the offer escalation',
+      });
+    }
+    if (Number(terms.nuisanceFirstResponseWorkingDays) > Number(terms.nuisanceEscalationWorkingDays)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nuisanceFirstResponseWorkingDays'],
+        message: 'the first response is due before the escalation',
+      });
+    }
+  });
+
+/** Which roles may send each coordinator event. Every event must be listed. */
+const PermissionsSchema = z.record(CoordinatorEventTypeSchema, roleList);
+
+export const CovenantSchema = z
+  .object({
+    /** The region's id, used as `--region` and in the search attribute (kebab-case). */
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, { message: 'expected a kebab-case id such as almere' }),
+    name: z.string().min(1).max(80),
+    /** Seed articles or other sources this covenant is read from. */
+    sources: z.array(z.string()).default([]),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Amsterdam' }),
+    /** The partner organisations per role; the first of a role is its default. */
+    parties: z.array(z.object({ role: RoleSchema, organisation }).strict()).min(1),
+    contractForms: z.array(ContractFormSchema).min(1, { message: 'allow at least one contract form' }),
+    terms: TermsSchema,
+    /** Both must agree before a temporary contract converts (omklappen). */
+    conversionSignatories: roleList,
+    permissions: PermissionsSchema,
+    escalationTargets: z.record(EscalationKindSchema, roleList),
+    /** Who is asked to help when rent arrears are signalled (Amsterdam agreement 7, financial management). */
+    financialSupportBy: roleList,
+    /** Who is invited to each meeting: the invitation's attendees, by role. */
+    meetingAttendees: z.record(MeetingKindSchema, roleList),
+    /** Office hours decide who receives a neighbour's report (seed 004: office hours or weekends?). */
+    officeHours: z
+      .object({
+        days: z.array(z.number().int().min(1).max(7)).min(1),
+        from: clock,
+        until: clock,
+      })
+      .strict(),
+    neighbourReportRouting: z
+      .object({ duringOfficeHours: RoleSchema, outsideOfficeHours: RoleSchema })
+      .strict(),
+  })
+  .strict()
+  .superRefine((covenant, ctx) => {
+    const permissions = (covenant.permissions ?? {}) as Partial<Record<string, unknown>>;
+    const rolesFor = (type: string): string[] =>
+      Array.isArray(permissions[type]) ? (permissions[type] as string[]) : [];
+    for (const type of coordinatorEventTypes) {
+      const allowed = rolesFor(type);
+      if (allowed.includes('auditor')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['permissions', type],
+          message: 'an auditor reads and never writes',
+        });
+      }
+      if (allowed.includes('buurtbewoner') && type !== 'OVERLAST_GEMELD' && type !== 'ZORGEN_GEMELD') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['permissions', type],
+          message: 'a buurtbewoner may only report nuisance (OVERLAST_GEMELD) or concerns (ZORGEN_GEMELD)',
+        });
+      }
+    }
+    for (const role of Array.isArray(covenant.conversionSignatories) ? covenant.conversionSignatories : []) {
+      if (!rolesFor('OMKLAPPEN_AKKOORD').includes(role)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conversionSignatories'],
+          message: `${role} must sign the conversion but may not send OMKLAPPEN_AKKOORD`,
+        });
+      }
+    }
+    const from = String(covenant.officeHours?.from ?? '');
+    const until = String(covenant.officeHours?.until ?? '');
+    if (/^\d\d:\d\d$/.test(from) && /^\d\d:\d\d$/.test(until) && from >= until) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['officeHours', 'until'],
+        message: 'office hours must end after they start',
+      });
+    }
+  });
+
+export type Covenant = z.infer<typeof CovenantSchema>;
+export type CovenantInput = z.input<typeof CovenantSchema>;
+
+/** A duration's length from a fixed instant, to compare two durations; undefined when it is not one. */
+function lengthOf(duration: unknown): number | undefined {
+  if (!DurationSchema.safeParse(duration).success) return undefined;
+  const epoch = '2000-01-01T00:00:00.000Z';
+  return Date.parse(addDuration(epoch, duration as string)) - Date.parse(epoch);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One problem in a covenant, with the dotted path of the field. */
+export interface CovenantProblem {
+  field: string;
+  message: string;
+}
+
+/** Validates a covenant. Returns it, or every problem with the field it concerns. */
+export function checkCovenant(
+  data: unknown,
+): { ok: true; covenant: Covenant } | { ok: false; problems: CovenantProblem[] } {
+  const result = CovenantSchema.safeParse(data);
+  if (result.success) return { ok: true, covenant: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({
+      field: issue.path.length ? issue.path.map(String).join('.') : '(covenant)',
+      message: issue.message,
+    })),
+  };
+}
+
+/** The organisation a covenant names first for a role, if any. */
+export function defaultOrganisation(covenant: Covenant, role: Role): string | undefined {
+  return covenant.parties.find((p) => p.role === role)?.organisation;
+}

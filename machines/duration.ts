@@ -1,0 +1,105 @@
+/**
+ * Calendar arithmetic for covenant durations. Pure: every function takes the instant it counts from.
+ * Durations are ISO 8601 (`P3M`, `P4W`, `P10D`, `PT5S`); months and years are calendar months in UTC,
+ * clamped to the month's last day (31 January + P1M = 28/29 February).
+ */
+import { z } from 'zod';
+
+const isoDuration =
+  /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** An ISO 8601 duration such as `P3M`, `P2W` or `PT30S`. */
+export const DurationSchema = z
+  .string()
+  .regex(isoDuration, { message: 'expected an ISO 8601 duration such as P3M, P4W, P10D or PT30S' });
+export type IsoDuration = z.infer<typeof DurationSchema>;
+
+interface DurationParts {
+  years: number;
+  months: number;
+  weeks: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  seconds: number;
+}
+
+function parts(duration: IsoDuration): DurationParts {
+  const match = isoDuration.exec(duration);
+  if (!match) throw new RangeError(`not an ISO 8601 duration: ${duration}`);
+  const n = (i: number) => Number(match[i] ?? 0);
+  return { years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) };
+}
+
+const DAY = 86_400_000;
+
+/** The instant `duration` after `from` (both ISO timestamps). */
+export function addDuration(from: string, duration: IsoDuration): string {
+  const p = parts(duration);
+  const start = new Date(from);
+  let t = start.getTime();
+  const months = p.years * 12 + p.months;
+  if (months > 0) {
+    const d = new Date(t);
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + months);
+    const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, lastDay));
+    t = d.getTime();
+  }
+  t += (p.weeks * 7 + p.days) * DAY + ((p.hours * 60 + p.minutes) * 60 + p.seconds) * 1000;
+  return new Date(t).toISOString();
+}
+
+/** Milliseconds between two ISO instants (`to - from`). */
+export function msBetween(from: string, to: string): number {
+  return Date.parse(to) - Date.parse(from);
+}
+
+/** Shift an ISO instant by a number of milliseconds. */
+export function shift(at: string, ms: number): string {
+  return new Date(Date.parse(at) + ms).toISOString();
+}
+
+/** The later of two ISO instants. */
+export function later(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** Whether `a` is at or after `b`. */
+export function isAtOrAfter(a: string, b: string): boolean {
+  return Date.parse(a) >= Date.parse(b);
+}
+
+const weekdayIndex: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** Local weekday (1 = Monday … 7 = Sunday) and minutes since midnight of an instant in a time zone. */
+export function localTime(at: string, timeZone: string): { weekday: number; minutes: number } {
+  const formatted = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(at));
+  const get = (type: string) => formatted.find((p) => p.type === type)?.value ?? '';
+  return {
+    weekday: weekdayIndex[get('weekday')] ?? 1,
+    minutes: Number(get('hour')) * 60 + Number(get('minute')),
+  };
+}
+
+/**
+ * The instant `workingDays` working days (Monday to Friday in the covenant's time zone) after `from`,
+ * at the same time of day. A report made on Saturday with 2 working days is due Tuesday.
+ */
+export function addWorkingDays(from: string, workingDays: number, timeZone: string): string {
+  let t = Date.parse(from);
+  let left = workingDays;
+  while (left > 0) {
+    t += DAY;
+    if (localTime(new Date(t).toISOString(), timeZone).weekday <= 5) left -= 1;
+  }
+  return new Date(t).toISOString();
+}

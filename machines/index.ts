@@ -1,0 +1,31 @@
+/**
+ * The machines package: the pure traject statechart, its covenants, events and public status.
+ * No Temporal, no I/O, no clock.
+ */
+export * from './vocabulary';
+export * from './duration';
+export * from './covenant';
+export * from './events';
+export { presetCovenants, presetCovenantIds } from './covenants';
+export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';
+export {
+  initialContext,
+  partnerRoles,
+  type TrajectContext,
+  type TrajectInput,
+  type Escalation,
+} from './traject/context';
+export * from './traject/effects';
+export { guards, guardExplanations, type GuardName } from './traject/guards';
+export * from './traject/status';
+export * from './traject/decide';
+export { renderDiagram } from './traject/diagram';
+export { isDuringOfficeHours, proposeMeetingTime } from './traject/schedule';
+export {
+  applyActions,
+  startTraject,
+  takeEvent,
+  fireNext,
+  type PendingTimer,
+  type Step,
+} from './traject/interpreter';

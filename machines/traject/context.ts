@@ -1,0 +1,129 @@
+/**
+ * What the traject machine remembers. Every deadline is an absolute instant (ISO 8601, UTC) derived from the
+ * time of the event that set it, so any state can be inspected or restored without re-running a clock.
+ * No free text lives here: notes stay in the event payloads.
+ */
+import type { Covenant } from '../covenant';
+import type { Actor } from '../events';
+import type { ContractForm, EscalationKind, Origin, Role } from '../vocabulary';
+
+/** What starts a traject: the care provider's registration (aanmelding). */
+export interface TrajectInput {
+  /** The client's pseudonymous reference; the workflow id is derived from it. */
+  trajectRef: string;
+  origin: Origin;
+  covenant: Covenant;
+  registeredAt: string;
+  registeredBy: Actor;
+}
+
+export interface Escalation {
+  /** `kind`, or `kind:reference` when it concerns one report. */
+  id: string;
+  kind: EscalationKind;
+  since: string;
+  roles: Role[];
+}
+
+export interface NuisanceReport {
+  id: string;
+  reportedAt: string;
+  reportedBy: Role;
+  severity: 'laag' | 'midden' | 'hoog';
+  routedTo: Role;
+  responseDue: string;
+  escalationDue: string;
+  respondedAt?: string;
+}
+
+export interface EvaluationRecord {
+  number: number;
+  at: string;
+  advice: 'omklappen' | 'verlengen' | 'afschalen' | 'beeindigen';
+  indicators: Record<string, 'goed' | 'aandacht' | 'zorg'>;
+}
+
+export interface TrajectContext {
+  trajectRef: string;
+  origin: Origin;
+  covenant: Covenant;
+  registeredAt: string;
+  /** The time of the last event the machine took. */
+  lastEventAt: string;
+  /** The organisation acting for each role in this traject, as far as known. */
+  organisations: Partial<Record<Role, string>>;
+  consentAt?: string;
+  urgency: { requestedAt?: string; decisionDue?: string; grantedAt?: string; districts?: string[] };
+  offer: {
+    reminderDue?: string;
+    escalationDue?: string;
+    reminded: boolean;
+    escalated: boolean;
+    homeRef?: string;
+    offeredAt?: string;
+    acceptedAt?: string;
+    refusals: number;
+  };
+  contract: {
+    advisedForm?: ContractForm;
+    form?: ContractForm;
+    startedAt?: string;
+    /** Earliest conversion: start + minimum term + time spent in time-out (+ extensions). */
+    earliestConversion?: string;
+    agreements: Partial<Record<Role, string>>;
+    extensions: number;
+    convertedAt?: string;
+  };
+  kennismaking: { invitedAt?: string; due?: string; plannedAt?: string; heldAt?: string; escalated: boolean };
+  /** The current (or next) evaluatiegesprek. */
+  evaluation: {
+    number: number;
+    opensAt?: string;
+    due?: string;
+    invited: boolean;
+    plannedAt?: string;
+    heldAt?: string;
+    escalated: boolean;
+  };
+  /** Evaluation meetings held whose evaluation is not recorded yet. */
+  unrecordedEvaluations: number;
+  evaluations: EvaluationRecord[];
+  nuisance: { sequence: number; open: NuisanceReport[]; closed: number };
+  arrears: { since: string; followUpDue: string; months: number } | null;
+  timeout: { since?: string; totalMs: number; count: number };
+  waakvlam: { since?: string; periodStart?: string; nextCheckIn?: string; hoursThisPeriod: number } | null;
+  escalations: Escalation[];
+  ended?: { reason: string; at: string };
+}
+
+export function initialContext(input: TrajectInput): TrajectContext {
+  return {
+    trajectRef: input.trajectRef,
+    origin: input.origin,
+    covenant: input.covenant,
+    registeredAt: input.registeredAt,
+    lastEventAt: input.registeredAt,
+    organisations: { [input.registeredBy.role]: input.registeredBy.organisation },
+    urgency: {},
+    offer: { reminded: false, escalated: false, refusals: 0 },
+    contract: { agreements: {}, extensions: 0 },
+    kennismaking: { escalated: false },
+    evaluation: { number: 1, invited: false, escalated: false },
+    unrecordedEvaluations: 0,
+    evaluations: [],
+    nuisance: { sequence: 0, open: [], closed: 0 },
+    arrears: null,
+    timeout: { totalMs: 0, count: 0 },
+    waakvlam: null,
+    escalations: [],
+  };
+}
+
+/** Roles that take part in the partnership (everyone who may act, except neighbours, the client and auditors). */
+export function partnerRoles(covenant: Covenant): Role[] {
+  const seen = new Set<Role>();
+  for (const p of covenant.parties) {
+    if (p.role !== 'buurtbewoner' && p.role !== 'client' && p.role !== 'auditor') seen.add(p.role);
+  }
+  return [...seen];
+}

@@ -1,0 +1,92 @@
+/**
+ * Running the traject machine with pending timers beside it: the bookkeeping that turns XState's pure
+ * transitions into "what to do now" and "what to wake up for later". Pure; the Temporal workflow uses it to arm
+ * and cancel durable timers, the tests use it to walk the graph with a clock, the timeline uses it to replay.
+ */
+import { initialTransition, transition } from 'xstate';
+import type { TimerEvent, TrajectEvent } from '../events';
+import type { TrajectInput } from './context';
+import { isEffect, type Effect } from './effects';
+import { trajectMachine } from './machine';
+import type { TrajectSnapshot } from './status';
+
+/** A delayed event the machine raised and has not cancelled: it fires at `fireAt`. */
+export interface PendingTimer {
+  id: string;
+  event: TimerEvent;
+  fireAt: string;
+}
+
+export interface Step {
+  snapshot: TrajectSnapshot;
+  /** All timers pending after this step, earliest first. */
+  timers: PendingTimer[];
+  /** The effects to carry out, in order. */
+  effects: Effect[];
+  /** Timers this step started (or restarted with a new due time). */
+  started: PendingTimer[];
+  /** Ids of timers this step cancelled. */
+  cancelled: string[];
+}
+
+interface RawAction {
+  type: string;
+  params?: unknown;
+}
+
+function byDue(a: PendingTimer, b: PendingTimer): number {
+  return Date.parse(a.fireAt) - Date.parse(b.fireAt) || a.id.localeCompare(b.id);
+}
+
+/**
+ * Applies what a transition returned: a delayed raise becomes a pending timer due at the triggering event's time
+ * plus its delay (replacing a timer with the same id), a cancel removes one, a named effect is collected.
+ */
+export function applyActions(
+  timers: readonly PendingTimer[],
+  actions: readonly RawAction[],
+  at: string,
+): Omit<Step, 'snapshot'> {
+  const pending = new Map(timers.map((t) => [t.id, t]));
+  const effects: Effect[] = [];
+  const started: PendingTimer[] = [];
+  const cancelled: string[] = [];
+  for (const action of actions) {
+    if (action.type === 'xstate.raise') {
+      const { event, id, delay } = action.params as { event: TimerEvent; id?: string; delay?: number };
+      if (id === undefined || delay === undefined) continue; // an immediate raise is handled inside the machine
+      const timer = { id, event, fireAt: new Date(Date.parse(at) + delay).toISOString() };
+      pending.set(id, timer);
+      started.push(timer);
+    } else if (action.type === 'xstate.cancel') {
+      const { sendId } = action.params as { sendId: string };
+      if (pending.delete(sendId)) cancelled.push(sendId);
+    } else if (isEffect(action)) {
+      effects.push(action);
+    }
+  }
+  return { timers: [...pending.values()].sort(byDue), effects, started, cancelled };
+}
+
+/** The first step of a traject: registration. */
+export function startTraject(input: TrajectInput): Step {
+  const [snapshot, actions] = initialTransition(trajectMachine, input);
+  return { snapshot, ...applyActions([], actions, input.registeredAt) };
+}
+
+/** Feeds one event to the machine. A fired timer must be removed from `timers` by the caller first. */
+export function takeEvent(
+  snapshot: TrajectSnapshot,
+  timers: readonly PendingTimer[],
+  event: TrajectEvent,
+): Step {
+  const [next, actions] = transition(trajectMachine, snapshot, event);
+  return { snapshot: next, ...applyActions(timers, actions, event.at) };
+}
+
+/** Fires the earliest pending timer, if any. */
+export function fireNext(snapshot: TrajectSnapshot, timers: readonly PendingTimer[]): Step | null {
+  const [first, ...rest] = timers;
+  if (!first) return null;
+  return takeEvent(snapshot, rest, first.event);
+}

@@ -1,0 +1,1004 @@
+/**
+ * The traject machine: one client's path through a Thuis in de Wijk partnership, from aanmelding to a regular
+ * lease (omklappen) and a pilot light of support (waakvlam), with nuisance, rent arrears and relapse alongside.
+ *
+ * Pure and deterministic. Time comes only from the events (`at`); deadlines are absolute instants in context;
+ * a deadline becomes a delayed `raise` whose delay is counted from the event that armed it, and whose event
+ * carries the deadline itself. Effects (invitations, escalations, notifications) are named actions with
+ * parameters, carried out by whoever runs the machine (the Temporal workflow).
+ */
+import { assertEvent, assign, cancel, enqueueActions, setup } from 'xstate';
+import { addDuration, addWorkingDays, later, msBetween, shift } from '../duration';
+import type { TrajectEvent } from '../events';
+import type { EscalationKind } from '../vocabulary';
+import {
+  initialContext,
+  partnerRoles,
+  type Escalation,
+  type TrajectContext,
+  type TrajectInput,
+} from './context';
+import type {
+  EffectName,
+  EscalationParams,
+  FinancialSupportParams,
+  InvitationParams,
+  MeetingPlannedParams,
+  NeighbourReportParams,
+  NotifyParams,
+  ReminderParams,
+  TrajectEffects,
+  WaakvlamContactParams,
+} from './effects';
+import { guards } from './guards';
+import { isDuringOfficeHours, proposeMeetingTime } from './schedule';
+
+/** Ids of the machine's delayed events: the workflow keeps one durable timer per id. */
+export const timerIds = {
+  urgencyDecision: 'urgentiebesluit',
+  offerReminder: 'aanbod-herinnering',
+  offerEscalation: 'aanbod-escalatie',
+  kennismakingsgesprek: 'kennismaking-termijn',
+  evaluationInvitation: 'evaluatie-uitnodiging',
+  evaluationDue: 'evaluatie-termijn',
+  arrearsFollowUp: 'huurachterstand-opvolging',
+  waakvlamCheckIn: 'waakvlam-checkin',
+  nuisanceResponse: (reportId: string) => `${reportId}-reactie`,
+  nuisanceEscalation: (reportId: string) => `${reportId}-escalatie`,
+} as const;
+
+/** Milliseconds from the event's time until a deadline; a deadline already passed fires at once. */
+function untilDue(due: string | undefined, at: string): number {
+  return due === undefined ? 0 : Math.max(0, msBetween(at, due));
+}
+
+/** When the next evaluatiegesprek invitation goes out. */
+function nextEvaluationOpens(context: TrajectContext): string | undefined {
+  const { evaluation } = context;
+  if (!evaluation.opensAt) return undefined;
+  return evaluation.invited
+    ? addDuration(evaluation.opensAt, context.covenant.terms.evaluatiegesprekInterval)
+    : evaluation.opensAt;
+}
+
+const newestReport = (context: TrajectContext) => context.nuisance.open[context.nuisance.open.length - 1];
+
+function reportReference(event: TrajectEvent): string | undefined {
+  if ('reportId' in event) return event.reportId;
+  if ('data' in event && 'reportId' in event.data) return event.data.reportId;
+  return undefined;
+}
+
+function invitation(context: TrajectContext, meeting: InvitationParams['meeting']): InvitationParams {
+  const isKennismaking = meeting === 'kennismakingsgesprek';
+  const opens =
+    (isKennismaking ? context.contract.startedAt : context.evaluation.opensAt) ?? context.lastEventAt;
+  const dueBy = (isKennismaking ? context.kennismaking.due : context.evaluation.due) ?? opens;
+  return {
+    meeting,
+    number: isKennismaking ? 1 : context.evaluation.number,
+    opens,
+    dueBy,
+    proposedAt: proposeMeetingTime(context.covenant, opens, dueBy),
+    roles: context.covenant.meetingAttendees[meeting],
+  };
+}
+
+export const trajectMachine = setup({
+  types: {
+    context: {} as TrajectContext,
+    events: {} as TrajectEvent,
+    input: {} as TrajectInput,
+  },
+  guards,
+  delays: {
+    urgencyDecisionDelay: ({ context, event }) => untilDue(context.urgency.decisionDue, event.at),
+    offerReminderDelay: ({ context, event }) => untilDue(context.offer.reminderDue, event.at),
+    offerEscalationDelay: ({ context, event }) => untilDue(context.offer.escalationDue, event.at),
+    kennismakingsgesprekDueDelay: ({ context, event }) => untilDue(context.kennismaking.due, event.at),
+    evaluationInvitationDelay: ({ context, event }) => untilDue(nextEvaluationOpens(context), event.at),
+    evaluationDueDelay: ({ context, event }) => untilDue(context.evaluation.due, event.at),
+    nuisanceResponseDelay: ({ context, event }) => untilDue(newestReport(context)?.responseDue, event.at),
+    nuisanceEscalationDelay: ({ context, event }) => untilDue(newestReport(context)?.escalationDue, event.at),
+    arrearsFollowUpDelay: ({ context, event }) => untilDue(context.arrears?.followUpDue, event.at),
+    waakvlamCheckInDelay: ({ context, event }) => untilDue(context.waakvlam?.nextCheckIn, event.at),
+  },
+  actions: {
+    // Effects: performed by the workflow, never by the machine.
+    inviteKennismakingsgesprek: (_, _params: InvitationParams) => {},
+    inviteEvaluatiegesprek: (_, _params: InvitationParams) => {},
+    confirmMeeting: (_, _params: MeetingPlannedParams) => {},
+    remind: (_, _params: ReminderParams) => {},
+    escalate: (_, _params: EscalationParams) => {},
+    escalateToCaseConsultation: (_, _params: EscalationParams) => {},
+    offerFinancialSupport: (_, _params: FinancialSupportParams) => {},
+    routeNeighbourReport: (_, _params: NeighbourReportParams) => {},
+    requestWaakvlamContact: (_, _params: WaakvlamContactParams) => {},
+    notifyParties: (_, _params: NotifyParams) => {},
+
+    /** Every transition records the time of its event (see `stampEveryTransition`). */
+    stamp: assign({ lastEventAt: ({ event }) => event.at }),
+
+    notifyPartners: enqueueActions(({ context, event, enqueue }, params?: { subject: string }) => {
+      enqueue(
+        effect('notifyParties', {
+          subject: params?.subject ?? event.type,
+          roles: partnerRoles(context.covenant),
+        }),
+      );
+    }),
+
+    recordConsent: assign({ consentAt: ({ event }) => event.at }),
+    recordEnd: assign({
+      ended: ({ event }, params: { reason: string }) => ({ reason: params.reason, at: event.at }),
+    }),
+
+    recordUrgencyRequest: assign(({ context, event }) => ({
+      urgency: {
+        ...context.urgency,
+        requestedAt: event.at,
+        decisionDue: addDuration(event.at, context.covenant.terms.urgencyDecision),
+      },
+      offer: {
+        ...context.offer,
+        reminderDue: addDuration(event.at, context.covenant.terms.offerReminder),
+        escalationDue: addDuration(event.at, context.covenant.terms.offerEscalation),
+      },
+    })),
+    recordUrgencyGranted: assign(({ context, event }) => {
+      assertEvent(event, 'URGENTIE_TOEGEKEND');
+      return {
+        urgency: { ...context.urgency, grantedAt: event.at, districts: event.data.searchProfile.districts },
+        organisations: { ...context.organisations, gemeente: event.actor.organisation },
+      };
+    }),
+    armUrgencyDecisionTimer: enqueueActions(({ context, enqueue }) => {
+      if (context.escalations.some((e) => e.kind === 'urgentiebesluitTeLaat')) return;
+      enqueue.raise(
+        ({ context: c }) => ({
+          type: 'URGENTIEBESLUIT_TERMIJN' as const,
+          at: c.urgency.decisionDue ?? c.lastEventAt,
+        }),
+        {
+          id: timerIds.urgencyDecision,
+          delay: 'urgencyDecisionDelay',
+        },
+      );
+    }),
+
+    armOfferTimers: enqueueActions(({ context, enqueue }) => {
+      if (!context.offer.reminded) {
+        enqueue.raise(
+          ({ context: c }) => ({
+            type: 'AANBOD_HERINNERING' as const,
+            at: c.offer.reminderDue ?? c.lastEventAt,
+          }),
+          {
+            id: timerIds.offerReminder,
+            delay: 'offerReminderDelay',
+          },
+        );
+      }
+      if (!context.offer.escalated) {
+        enqueue.raise(
+          ({ context: c }) => ({
+            type: 'AANBOD_ESCALATIE' as const,
+            at: c.offer.escalationDue ?? c.lastEventAt,
+          }),
+          {
+            id: timerIds.offerEscalation,
+            delay: 'offerEscalationDelay',
+          },
+        );
+      }
+    }),
+    remindCorporations: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ offer: { ...context.offer, reminded: true } });
+      enqueue(
+        effect('remind', {
+          subject: 'aanbod',
+          dueAt: context.offer.escalationDue ?? context.lastEventAt,
+          roles: context.covenant.permissions.WONING_AANGEBODEN,
+        }),
+      );
+    }),
+    markOfferEscalated: assign({ offer: ({ context }) => ({ ...context.offer, escalated: true }) }),
+    recordOffer: assign(({ context, event }) => {
+      assertEvent(event, 'WONING_AANGEBODEN');
+      return {
+        offer: { ...context.offer, homeRef: event.data.homeRef, offeredAt: event.at },
+        organisations: { ...context.organisations, corporatie: event.actor.organisation },
+      };
+    }),
+    recordOfferAccepted: assign({
+      offer: ({ context, event }) => ({ ...context.offer, acceptedAt: event.at }),
+    }),
+    recordOfferRefused: assign({
+      offer: ({ context }) => ({
+        ...context.offer,
+        homeRef: undefined,
+        offeredAt: undefined,
+        refusals: context.offer.refusals + 1,
+      }),
+    }),
+
+    recordAdvice: assign({
+      contract: ({ context, event }) => {
+        assertEvent(event, 'CONTRACTVORM_GEADVISEERD');
+        return { ...context.contract, advisedForm: event.data.form };
+      },
+    }),
+    recordContract: assign(({ context, event }) => {
+      assertEvent(event, 'CONTRACT_GETEKEND');
+      const { terms } = context.covenant;
+      const opensAt = addDuration(event.at, terms.evaluatiegesprekInterval);
+      return {
+        contract: {
+          ...context.contract,
+          form: event.data.form,
+          startedAt: event.at,
+          earliestConversion: addDuration(event.at, terms.minimumTerm[event.data.form]),
+        },
+        kennismaking: {
+          invitedAt: event.at,
+          due: addDuration(event.at, terms.kennismakingsgesprekWithin),
+          escalated: false,
+        },
+        evaluation: {
+          number: 1,
+          opensAt,
+          due: addDuration(opensAt, terms.evaluatiegesprekWithin),
+          invited: false,
+          escalated: false,
+        },
+      };
+    }),
+
+    /** (Re-)arms the meeting deadlines from context: on signing, and on return from a time-out. */
+    armMeetingTimers: enqueueActions(({ context, enqueue }) => {
+      if (!context.kennismaking.heldAt && !context.kennismaking.escalated && context.kennismaking.due) {
+        enqueue.raise(
+          ({ context: c }) => ({
+            type: 'KENNISMAKING_TERMIJN' as const,
+            at: c.kennismaking.due ?? c.lastEventAt,
+          }),
+          {
+            id: timerIds.kennismakingsgesprek,
+            delay: 'kennismakingsgesprekDueDelay',
+          },
+        );
+      }
+      if (context.evaluation.opensAt) {
+        enqueue.raise(
+          ({ context: c }) => ({
+            type: 'EVALUATIE_UITNODIGING' as const,
+            at: nextEvaluationOpens(c) ?? c.lastEventAt,
+          }),
+          {
+            id: timerIds.evaluationInvitation,
+            delay: 'evaluationInvitationDelay',
+          },
+        );
+      }
+      if (context.evaluation.invited && !context.evaluation.heldAt && !context.evaluation.escalated) {
+        enqueue.raise(
+          ({ context: c }) => ({ type: 'EVALUATIE_TERMIJN' as const, at: c.evaluation.due ?? c.lastEventAt }),
+          {
+            id: timerIds.evaluationDue,
+            delay: 'evaluationDueDelay',
+          },
+        );
+      }
+    }),
+    inviteKennismaking: enqueueActions(({ context, enqueue }) => {
+      enqueue(effect('inviteKennismakingsgesprek', invitation(context, 'kennismakingsgesprek')));
+    }),
+    /** The evaluation window opens: invite, watch the deadline, and schedule the next invitation. */
+    openEvaluation: enqueueActions(({ context, enqueue }) => {
+      const { terms } = context.covenant;
+      const opensAt = nextEvaluationOpens(context) ?? context.lastEventAt;
+      const number = context.evaluation.invited ? context.evaluation.number + 1 : context.evaluation.number;
+      const evaluation = {
+        number,
+        opensAt,
+        due: addDuration(opensAt, terms.evaluatiegesprekWithin),
+        invited: true,
+        escalated: false,
+      };
+      enqueue.assign({ evaluation });
+      enqueue(effect('inviteEvaluatiegesprek', invitation({ ...context, evaluation }, 'evaluatiegesprek')));
+      enqueue.cancel(timerIds.evaluationDue);
+      enqueue.raise(
+        ({ context: c }) => ({ type: 'EVALUATIE_TERMIJN' as const, at: c.evaluation.due ?? c.lastEventAt }),
+        {
+          id: timerIds.evaluationDue,
+          delay: 'evaluationDueDelay',
+        },
+      );
+      enqueue.raise(
+        ({ context: c }) => ({
+          type: 'EVALUATIE_UITNODIGING' as const,
+          at: nextEvaluationOpens(c) ?? c.lastEventAt,
+        }),
+        {
+          id: timerIds.evaluationInvitation,
+          delay: 'evaluationInvitationDelay',
+        },
+      );
+    }),
+    recordMeetingPlanned: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'GESPREK_GEPLAND');
+      const { meeting, plannedAt } = event.data;
+      if (meeting === 'kennismakingsgesprek')
+        enqueue.assign({ kennismaking: { ...context.kennismaking, plannedAt } });
+      else enqueue.assign({ evaluation: { ...context.evaluation, plannedAt } });
+      enqueue(
+        effect('confirmMeeting', {
+          meeting,
+          number: meeting === 'kennismakingsgesprek' ? 1 : context.evaluation.number,
+          plannedAt,
+          roles: context.covenant.meetingAttendees[meeting],
+        }),
+      );
+    }),
+    recordKennismakingHeld: assign({
+      kennismaking: ({ context, event }) => ({ ...context.kennismaking, heldAt: event.at }),
+    }),
+    markKennismakingEscalated: assign({
+      kennismaking: ({ context }) => ({ ...context.kennismaking, escalated: true }),
+    }),
+    recordEvaluatiegesprekHeld: assign(({ context, event }) => ({
+      evaluation: { ...context.evaluation, heldAt: event.at },
+      unrecordedEvaluations: context.unrecordedEvaluations + 1,
+    })),
+    markEvaluationEscalated: assign({
+      evaluation: ({ context }) => ({ ...context.evaluation, escalated: true }),
+    }),
+    recordEvaluation: assign(({ context, event }) => {
+      assertEvent(event, 'EVALUATIE_VASTGELEGD');
+      return {
+        evaluations: [
+          ...context.evaluations,
+          {
+            number: context.evaluations.length + 1,
+            at: event.at,
+            advice: event.data.advice,
+            indicators: event.data.indicators,
+          },
+        ],
+        unrecordedEvaluations: context.unrecordedEvaluations - 1,
+      };
+    }),
+
+    /** Opens an escalation once (by id) and sends it to the roles the covenant names for its kind. */
+    raiseEscalation: enqueueActions(
+      ({ context, event, enqueue }, params: { kind: EscalationKind; caseConsultation?: boolean }) => {
+        const reference = reportReference(event);
+        const id = reference ? `${params.kind}:${reference}` : params.kind;
+        if (context.escalations.some((e) => e.id === id)) return;
+        const escalation: Escalation = {
+          id,
+          kind: params.kind,
+          since: event.at,
+          roles: context.covenant.escalationTargets[params.kind],
+        };
+        enqueue.assign({ escalations: [...context.escalations, escalation] });
+        const payload: EscalationParams = {
+          kind: escalation.kind,
+          since: escalation.since,
+          roles: escalation.roles,
+          ...(reference ? { reference } : {}),
+        };
+        if (params.caseConsultation) enqueue(effect('escalateToCaseConsultation', payload));
+        else enqueue(effect('escalate', payload));
+      },
+    ),
+    /** Closes the escalations of these kinds (for one report, when the event names one). */
+    resolveEscalations: assign({
+      escalations: ({ context, event }, params: { kinds: EscalationKind[] }) => {
+        const reference = reportReference(event);
+        return context.escalations.filter(
+          (e) =>
+            !params.kinds.includes(e.kind) || (reference !== undefined && e.id !== `${e.kind}:${reference}`),
+        );
+      },
+    }),
+
+    openNuisanceReport: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'OVERLAST_GEMELD');
+      const { covenant } = context;
+      const id = `overlast-${context.nuisance.sequence + 1}`;
+      const duringOfficeHours = isDuringOfficeHours(covenant, event.at);
+      const routedTo = duringOfficeHours
+        ? covenant.neighbourReportRouting.duringOfficeHours
+        : covenant.neighbourReportRouting.outsideOfficeHours;
+      const report = {
+        id,
+        reportedAt: event.at,
+        reportedBy: event.actor.role,
+        severity: event.data.severity,
+        routedTo,
+        responseDue: addWorkingDays(
+          event.at,
+          covenant.terms.nuisanceFirstResponseWorkingDays,
+          covenant.timezone,
+        ),
+        escalationDue: addWorkingDays(
+          event.at,
+          covenant.terms.nuisanceEscalationWorkingDays,
+          covenant.timezone,
+        ),
+      };
+      enqueue.assign({
+        nuisance: {
+          ...context.nuisance,
+          sequence: context.nuisance.sequence + 1,
+          open: [...context.nuisance.open, report],
+        },
+      });
+      enqueue(
+        effect('routeNeighbourReport', {
+          kind: 'overlast',
+          reportId: id,
+          severity: report.severity,
+          to: routedTo,
+          duringOfficeHours,
+        }),
+      );
+      enqueue.raise(
+        { type: 'OVERLAST_REACTIETERMIJN', at: report.responseDue, reportId: id },
+        {
+          id: timerIds.nuisanceResponse(id),
+          delay: 'nuisanceResponseDelay',
+        },
+      );
+      enqueue.raise(
+        { type: 'OVERLAST_ESCALATIETERMIJN', at: report.escalationDue, reportId: id },
+        {
+          id: timerIds.nuisanceEscalation(id),
+          delay: 'nuisanceEscalationDelay',
+        },
+      );
+    }),
+    recordNuisanceResponse: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'OVERLAST_OPGEPAKT');
+      const { reportId } = event.data;
+      enqueue.assign({
+        nuisance: {
+          ...context.nuisance,
+          open: context.nuisance.open.map((r) => (r.id === reportId ? { ...r, respondedAt: event.at } : r)),
+        },
+      });
+      enqueue.cancel(timerIds.nuisanceResponse(reportId));
+    }),
+    closeNuisanceReport: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'OVERLAST_AFGEHANDELD');
+      const { reportId } = event.data;
+      enqueue.assign({
+        nuisance: {
+          ...context.nuisance,
+          open: context.nuisance.open.filter((r) => r.id !== reportId),
+          closed: context.nuisance.closed + 1,
+        },
+      });
+      enqueue.cancel(timerIds.nuisanceResponse(reportId));
+      enqueue.cancel(timerIds.nuisanceEscalation(reportId));
+    }),
+    routeConcern: enqueueActions(({ context, event, enqueue }) => {
+      const duringOfficeHours = isDuringOfficeHours(context.covenant, event.at);
+      const to = duringOfficeHours
+        ? context.covenant.neighbourReportRouting.duringOfficeHours
+        : context.covenant.neighbourReportRouting.outsideOfficeHours;
+      enqueue(effect('routeNeighbourReport', { kind: 'zorgen', to, duringOfficeHours }));
+    }),
+
+    openArrears: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'HUURACHTERSTAND_GESIGNALEERD');
+      const followUpDue = addDuration(event.at, context.covenant.terms.rentArrearsFollowUp);
+      enqueue.assign({ arrears: { since: event.at, followUpDue, months: event.data.months } });
+      enqueue(
+        effect('offerFinancialSupport', {
+          months: event.data.months,
+          roles: context.covenant.financialSupportBy,
+        }),
+      );
+      enqueue.raise(
+        { type: 'HUURACHTERSTAND_OPVOLGING', at: followUpDue },
+        {
+          id: timerIds.arrearsFollowUp,
+          delay: 'arrearsFollowUpDelay',
+        },
+      );
+    }),
+    closeArrears: assign({ arrears: null }),
+
+    /** Leaving the tenancy (final states) stops the deadlines that run alongside it. */
+    cancelTenancyTimers: enqueueActions(({ context, enqueue }) => {
+      for (const report of context.nuisance.open) {
+        enqueue.cancel(timerIds.nuisanceResponse(report.id));
+        enqueue.cancel(timerIds.nuisanceEscalation(report.id));
+      }
+      if (context.arrears) enqueue.cancel(timerIds.arrearsFollowUp);
+    }),
+
+    startTimeout: assign({
+      timeout: ({ context, event }) => ({
+        ...context.timeout,
+        since: event.at,
+        count: context.timeout.count + 1,
+      }),
+    }),
+    /** Back from the time-out: the time away does not count, so every running term moves by it. */
+    endTimeout: assign(({ context, event }) => {
+      const away = context.timeout.since ? Math.max(0, msBetween(context.timeout.since, event.at)) : 0;
+      const moved = (at?: string) => (at === undefined ? undefined : shift(at, away));
+      return {
+        timeout: { totalMs: context.timeout.totalMs + away, count: context.timeout.count },
+        contract: { ...context.contract, earliestConversion: moved(context.contract.earliestConversion) },
+        kennismaking: { ...context.kennismaking, due: moved(context.kennismaking.due) },
+        evaluation: {
+          ...context.evaluation,
+          opensAt: moved(context.evaluation.opensAt),
+          due: moved(context.evaluation.due),
+        },
+        waakvlam: context.waakvlam
+          ? { ...context.waakvlam, nextCheckIn: moved(context.waakvlam.nextCheckIn) }
+          : null,
+      };
+    }),
+
+    recordAgreement: assign({
+      contract: ({ context, event }) => {
+        assertEvent(event, 'OMKLAPPEN_AKKOORD');
+        return {
+          ...context.contract,
+          agreements: { ...context.contract.agreements, [event.actor.role]: event.at },
+        };
+      },
+    }),
+    recordConversion: assign({
+      contract: ({ context, event }) => ({ ...context.contract, convertedAt: event.at }),
+    }),
+    recordExtension: assign({
+      contract: ({ context, event }) => ({
+        ...context.contract,
+        agreements: {},
+        extensions: context.contract.extensions + 1,
+        earliestConversion: later(
+          context.contract.earliestConversion ?? event.at,
+          addDuration(event.at, context.covenant.terms.extension),
+        ),
+      }),
+    }),
+
+    startWaakvlam: assign({
+      waakvlam: ({ context, event }) => ({
+        since: event.at,
+        periodStart: event.at,
+        nextCheckIn: addDuration(event.at, context.covenant.terms.waakvlamCheckIn),
+        hoursThisPeriod: 0,
+      }),
+    }),
+    armWaakvlamCheckIn: enqueueActions(({ enqueue }) => {
+      enqueue.raise(
+        ({ context: c }) => ({
+          type: 'WAAKVLAM_CHECKIN' as const,
+          at: c.waakvlam?.nextCheckIn ?? c.lastEventAt,
+        }),
+        {
+          id: timerIds.waakvlamCheckIn,
+          delay: 'waakvlamCheckInDelay',
+        },
+      );
+    }),
+    /** A new month of waakvlam: ask the care provider to check in, and count contact hours afresh. */
+    startWaakvlamPeriod: enqueueActions(({ context, event, enqueue }) => {
+      const nextCheckIn = addDuration(event.at, context.covenant.terms.waakvlamCheckIn);
+      enqueue.assign({
+        waakvlam: { ...context.waakvlam, periodStart: event.at, nextCheckIn, hoursThisPeriod: 0 },
+      });
+      enqueue(
+        effect('requestWaakvlamContact', {
+          periodStart: event.at,
+          dueBy: nextCheckIn,
+          budgetHours: context.covenant.terms.waakvlamContactBudgetHours,
+          roles: context.covenant.permissions.CONTACT_GELOGD,
+        }),
+      );
+    }),
+    logContact: assign({
+      waakvlam: ({ context, event }) => {
+        assertEvent(event, 'CONTACT_GELOGD');
+        return context.waakvlam
+          ? { ...context.waakvlam, hoursThisPeriod: context.waakvlam.hoursThisPeriod + event.data.hours }
+          : null;
+      },
+    }),
+    endWaakvlam: assign({ waakvlam: null }),
+  },
+}).createMachine(
+  stampEveryTransition({
+    id: 'traject',
+    context: ({ input }) => initialContext(input),
+    initial: 'aanmelding',
+    output: ({ context }) => ({ trajectRef: context.trajectRef, ended: context.ended }),
+    states: {
+      aanmelding: {
+        on: {
+          INSTEMMING_GEGEVEN: { target: 'urgentie', actions: 'recordConsent' },
+          INGETROKKEN: {
+            target: 'ingetrokken',
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }],
+          },
+        },
+      },
+      urgentie: {
+        initial: 'aanvraag',
+        on: {
+          INGETROKKEN: {
+            target: 'ingetrokken',
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+          },
+        },
+        states: {
+          aanvraag: {
+            on: { URGENTIE_AANGEVRAAGD: { target: 'beoordeling', actions: 'recordUrgencyRequest' } },
+          },
+          beoordeling: {
+            entry: 'armUrgencyDecisionTimer',
+            exit: cancel(timerIds.urgencyDecision),
+            on: {
+              URGENTIE_TOEGEKEND: {
+                target: '#traject.matching',
+                actions: [
+                  'recordUrgencyGranted',
+                  { type: 'resolveEscalations', params: { kinds: ['urgentiebesluitTeLaat'] } },
+                  'notifyPartners',
+                ],
+              },
+              URGENTIE_AFGEWEZEN: {
+                target: '#traject.beeindigd',
+                actions: [
+                  { type: 'resolveEscalations', params: { kinds: ['urgentiebesluitTeLaat'] } },
+                  { type: 'recordEnd', params: { reason: 'urgentieAfgewezen' } },
+                  'notifyPartners',
+                ],
+              },
+              URGENTIEBESLUIT_TERMIJN: {
+                actions: [{ type: 'raiseEscalation', params: { kind: 'urgentiebesluitTeLaat' } }],
+              },
+            },
+          },
+        },
+      },
+      matching: {
+        initial: 'zoeken',
+        on: {
+          INGETROKKEN: {
+            target: 'ingetrokken',
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+          },
+        },
+        states: {
+          zoeken: {
+            entry: 'armOfferTimers',
+            exit: [cancel(timerIds.offerReminder), cancel(timerIds.offerEscalation)],
+            on: {
+              WONING_AANGEBODEN: {
+                target: 'aanbod',
+                actions: ['recordOffer', { type: 'resolveEscalations', params: { kinds: ['aanbodTeLaat'] } }],
+              },
+              AANBOD_HERINNERING: { actions: 'remindCorporations' },
+              AANBOD_ESCALATIE: {
+                actions: [
+                  'markOfferEscalated',
+                  { type: 'raiseEscalation', params: { kind: 'aanbodTeLaat' } },
+                ],
+              },
+            },
+          },
+          aanbod: {
+            on: {
+              AANBOD_GEACCEPTEERD: {
+                target: '#traject.contractering',
+                actions: ['recordOfferAccepted', 'notifyPartners'],
+              },
+              AANBOD_GEWEIGERD: { target: 'zoeken', actions: 'recordOfferRefused' },
+            },
+          },
+        },
+      },
+      contractering: {
+        initial: 'advies',
+        on: {
+          INGETROKKEN: {
+            target: 'ingetrokken',
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+          },
+        },
+        states: {
+          advies: {
+            on: {
+              CONTRACTVORM_GEADVISEERD: {
+                guard: 'isFormAllowed',
+                target: 'ondertekening',
+                actions: 'recordAdvice',
+              },
+            },
+          },
+          ondertekening: {
+            on: {
+              CONTRACTVORM_GEADVISEERD: { guard: 'isFormAllowed', actions: 'recordAdvice' },
+              CONTRACT_GETEKEND: {
+                guard: 'isAdvisedForm',
+                target: '#traject.bewoning',
+                actions: ['recordContract', 'inviteKennismaking', 'notifyPartners'],
+              },
+            },
+          },
+        },
+      },
+      bewoning: {
+        initial: 'huurperiode',
+        exit: 'cancelTenancyTimers',
+        on: {
+          OVERLAST_GEMELD: { actions: 'openNuisanceReport' },
+          OVERLAST_OPGEPAKT: {
+            guard: 'isUnansweredReport',
+            actions: [
+              'recordNuisanceResponse',
+              { type: 'resolveEscalations', params: { kinds: ['overlastZonderReactie'] } },
+            ],
+          },
+          OVERLAST_AFGEHANDELD: {
+            guard: 'isOpenReport',
+            actions: [
+              'closeNuisanceReport',
+              {
+                type: 'resolveEscalations',
+                params: { kinds: ['overlastZonderReactie', 'overlastOnopgelost'] },
+              },
+            ],
+          },
+          OVERLAST_REACTIETERMIJN: {
+            guard: 'isUnansweredReport',
+            actions: [{ type: 'raiseEscalation', params: { kind: 'overlastZonderReactie' } }],
+          },
+          OVERLAST_ESCALATIETERMIJN: {
+            guard: 'isOpenReport',
+            actions: [
+              { type: 'raiseEscalation', params: { kind: 'overlastOnopgelost', caseConsultation: true } },
+            ],
+          },
+          ZORGEN_GEMELD: { actions: 'routeConcern' },
+          HUURACHTERSTAND_GESIGNALEERD: { guard: 'hasNoOpenArrears', actions: 'openArrears' },
+          HUURACHTERSTAND_OPGELOST: {
+            guard: 'hasOpenArrears',
+            actions: [
+              'closeArrears',
+              cancel(timerIds.arrearsFollowUp),
+              { type: 'resolveEscalations', params: { kinds: ['huurachterstandOnopgelost'] } },
+            ],
+          },
+          HUURACHTERSTAND_OPVOLGING: {
+            guard: 'hasOpenArrears',
+            actions: [
+              {
+                type: 'raiseEscalation',
+                params: { kind: 'huurachterstandOnopgelost', caseConsultation: true },
+              },
+            ],
+          },
+          CONTRACT_BEEINDIGD: {
+            target: 'beeindigd',
+            actions: [{ type: 'recordEnd', params: { reason: 'contractBeeindigd' } }, 'notifyPartners'],
+          },
+        },
+        states: {
+          huurperiode: {
+            initial: 'tijdelijk',
+            on: {
+              TERUGVAL_GEMELD: { target: 'timeout', actions: ['startTimeout', 'notifyPartners'] },
+            },
+            states: {
+              tijdelijk: {
+                initial: 'lopend',
+                entry: 'armMeetingTimers',
+                exit: [
+                  cancel(timerIds.kennismakingsgesprek),
+                  cancel(timerIds.evaluationInvitation),
+                  cancel(timerIds.evaluationDue),
+                ],
+                on: {
+                  INGETROKKEN: {
+                    target: '#traject.ingetrokken',
+                    actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+                  },
+                  GESPREK_GEPLAND: { guard: 'isMeetingPlannable', actions: 'recordMeetingPlanned' },
+                  GESPREK_GEVOERD: [
+                    {
+                      guard: 'isKennismakingsgesprekOpen',
+                      actions: [
+                        'recordKennismakingHeld',
+                        cancel(timerIds.kennismakingsgesprek),
+                        { type: 'resolveEscalations', params: { kinds: ['kennismakingsgesprekGemist'] } },
+                      ],
+                    },
+                    {
+                      guard: 'isEvaluatiegesprekOpen',
+                      actions: [
+                        'recordEvaluatiegesprekHeld',
+                        cancel(timerIds.evaluationDue),
+                        { type: 'resolveEscalations', params: { kinds: ['evaluatiegesprekGemist'] } },
+                      ],
+                    },
+                  ],
+                  EVALUATIE_VASTGELEGD: { guard: 'hasUnrecordedEvaluation', actions: 'recordEvaluation' },
+                  KENNISMAKING_TERMIJN: {
+                    guard: 'isKennismakingsgesprekDue',
+                    actions: [
+                      'markKennismakingEscalated',
+                      { type: 'raiseEscalation', params: { kind: 'kennismakingsgesprekGemist' } },
+                    ],
+                  },
+                  EVALUATIE_UITNODIGING: { actions: 'openEvaluation' },
+                  EVALUATIE_TERMIJN: {
+                    guard: 'isEvaluatiegesprekDue',
+                    actions: [
+                      'markEvaluationEscalated',
+                      { type: 'raiseEscalation', params: { kind: 'evaluatiegesprekGemist' } },
+                    ],
+                  },
+                  CONTRACT_VERLENGD: { target: '.lopend', actions: ['recordExtension', 'notifyPartners'] },
+                },
+                states: {
+                  lopend: {
+                    on: {
+                      OMKLAPPEN_AKKOORD: [
+                        {
+                          guard: 'canCompleteConversion',
+                          target: '#traject.bewoning.huurperiode.regulier',
+                          actions: [
+                            'recordAgreement',
+                            'recordConversion',
+                            { type: 'notifyPartners', params: { subject: 'omgeklapt' } },
+                          ],
+                        },
+                        { guard: 'canAgreeToConversion', target: 'omklappen', actions: 'recordAgreement' },
+                      ],
+                    },
+                  },
+                  omklappen: {
+                    on: {
+                      OMKLAPPEN_AKKOORD: [
+                        {
+                          guard: 'canCompleteConversion',
+                          target: '#traject.bewoning.huurperiode.regulier',
+                          actions: [
+                            'recordAgreement',
+                            'recordConversion',
+                            { type: 'notifyPartners', params: { subject: 'omgeklapt' } },
+                          ],
+                        },
+                        { guard: 'canAgreeToConversion', actions: 'recordAgreement' },
+                      ],
+                    },
+                  },
+                },
+              },
+              regulier: {
+                initial: 'begeleid',
+                on: {
+                  TRAJECT_AFGESLOTEN: {
+                    target: '#traject.afgesloten',
+                    actions: [{ type: 'recordEnd', params: { reason: 'afgesloten' } }, 'notifyPartners'],
+                  },
+                },
+                states: {
+                  begeleid: {
+                    on: {
+                      BEGELEIDING_AFGESCHAALD: {
+                        target: 'waakvlam',
+                        actions: ['startWaakvlam', 'notifyPartners'],
+                      },
+                    },
+                  },
+                  waakvlam: {
+                    entry: 'armWaakvlamCheckIn',
+                    exit: cancel(timerIds.waakvlamCheckIn),
+                    on: {
+                      WAAKVLAM_CHECKIN: {
+                        actions: [
+                          'startWaakvlamPeriod',
+                          { type: 'resolveEscalations', params: { kinds: ['contactbudgetOverschreden'] } },
+                          'armWaakvlamCheckIn',
+                        ],
+                      },
+                      CONTACT_GELOGD: [
+                        {
+                          guard: 'isOverContactBudgetAfterThis',
+                          actions: [
+                            'logContact',
+                            { type: 'raiseEscalation', params: { kind: 'contactbudgetOverschreden' } },
+                          ],
+                        },
+                        { actions: 'logContact' },
+                      ],
+                      BEGELEIDING_OPGESCHAALD: {
+                        target: 'begeleid',
+                        actions: [
+                          'endWaakvlam',
+                          { type: 'resolveEscalations', params: { kinds: ['contactbudgetOverschreden'] } },
+                          'notifyPartners',
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+              hist: { type: 'history', history: 'deep' },
+            },
+          },
+          timeout: {
+            on: {
+              TIMEOUT_BEEINDIGD: { target: 'huurperiode.hist', actions: ['endTimeout', 'notifyPartners'] },
+              INGETROKKEN: {
+                guard: 'isNotConverted',
+                target: '#traject.ingetrokken',
+                actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+              },
+            },
+          },
+        },
+      },
+      afgesloten: { type: 'final' },
+      beeindigd: { type: 'final' },
+      ingetrokken: { type: 'final' },
+    },
+  }),
+);
+
+export type TrajectMachine = typeof trajectMachine;
+
+/**
+ * An effect as an action object. XState cannot type actions enqueued from inside `setup({ actions })` (they refer
+ * to the object being defined), so this helper checks the effect's parameters instead.
+ */
+function effect<K extends EffectName>(type: K, params: TrajectEffects[K]): never {
+  return { type, params } as never;
+}
+
+/**
+ * Adds the `stamp` action in front of every transition of a machine config, so that the machine always knows the
+ * time of the last event it took. Returns the config unchanged in type.
+ */
+function stampEveryTransition<T>(config: T): T {
+  const stampTransition = (t: unknown): unknown => {
+    if (typeof t === 'string') return { target: t, actions: ['stamp'] };
+    const transition = t as { actions?: unknown };
+    const actions: unknown[] =
+      transition.actions === undefined
+        ? []
+        : Array.isArray(transition.actions)
+          ? transition.actions
+          : [transition.actions];
+    return { ...transition, actions: ['stamp', ...actions] };
+  };
+  const visit = (node: Record<string, unknown>): Record<string, unknown> => {
+    const on = node.on as Record<string, unknown> | undefined;
+    const states = node.states as Record<string, Record<string, unknown>> | undefined;
+    return {
+      ...node,
+      ...(on && {
+        on: Object.fromEntries(
+          Object.entries(on).map(([type, t]) => [
+            type,
+            Array.isArray(t) ? t.map(stampTransition) : stampTransition(t),
+          ]),
+        ),
+      }),
+      ...(states && { states: Object.fromEntries(Object.entries(states).map(([k, s]) => [k, visit(s)])) }),
+    };
+  };
+  return visit(config as Record<string, unknown>) as T;
+}

@@ -1,0 +1,336 @@
+/**
+ * The stable public status of a traject: a pure mapping from the machine's snapshot. Dashboards and clients rely
+ * on these names; internal state names may change, this mapping must not.
+ */
+import { getNextTransitions, type SnapshotFrom } from 'xstate';
+import { addDuration } from '../duration';
+import {
+  coordinatorEventTypes,
+  type ContractForm,
+  type CoordinatorEventType,
+  type EscalationKind,
+  type Origin,
+  type Phase,
+  type Role,
+} from '../vocabulary';
+import type { TrajectContext } from './context';
+import type { TrajectMachine } from './machine';
+
+export type TrajectSnapshot = SnapshotFrom<TrajectMachine>;
+
+/** Internal state → public phase. The first match wins, so deeper states come first. */
+const phaseTable: ReadonlyArray<[Parameters<TrajectSnapshot['matches']>[0], Phase]> = [
+  ['aanmelding', 'aanmelding'],
+  ['urgentie', 'urgentie'],
+  ['matching', 'matching'],
+  ['contractering', 'contractering'],
+  [{ bewoning: 'timeout' }, 'timeout'],
+  [{ bewoning: { huurperiode: { tijdelijk: 'lopend' } } }, 'tijdelijkContract'],
+  [{ bewoning: { huurperiode: { tijdelijk: 'omklappen' } } }, 'omklappen'],
+  [{ bewoning: { huurperiode: { regulier: 'begeleid' } } }, 'regulierContract'],
+  [{ bewoning: { huurperiode: { regulier: 'waakvlam' } } }, 'waakvlam'],
+  ['afgesloten', 'afgesloten'],
+  ['beeindigd', 'beeindigd'],
+  ['ingetrokken', 'ingetrokken'],
+];
+
+/** The public phase of a snapshot. */
+export function phaseOf(snapshot: TrajectSnapshot): Phase {
+  for (const [value, phase] of phaseTable) if (snapshot.matches(value)) return phase;
+  throw new Error(`no public phase for state ${JSON.stringify(snapshot.value)}`);
+}
+
+export type DeadlineKind =
+  | 'urgentiebesluit'
+  | 'aanbodHerinnering'
+  | 'aanbodEscalatie'
+  | 'kennismakingsgesprek'
+  | 'evaluatiegesprek'
+  | 'overlastReactie'
+  | 'overlastEscalatie'
+  | 'huurachterstandOpvolging'
+  | 'waakvlamCheckIn';
+
+export interface Deadline {
+  kind: DeadlineKind;
+  dueAt: string;
+  /** Who must act before then. */
+  roles: Role[];
+  reference?: string;
+}
+
+export interface ScheduledMeeting {
+  meeting: 'kennismakingsgesprek' | 'evaluatiegesprek' | 'waakvlamcontact';
+  number: number;
+  invitedAt: string | null;
+  /** When the invitation goes out, for a meeting not invited yet. */
+  opensAt: string | null;
+  dueBy: string;
+  plannedAt: string | null;
+}
+
+export interface PublicStatus {
+  trajectRef: string;
+  /** The covenant (region) the traject runs under. */
+  region: string;
+  origin: Origin;
+  phase: Phase;
+  updatedAt: string;
+  support: 'intensief' | 'waakvlam' | null;
+  contract: {
+    advisedForm: ContractForm | null;
+    form: ContractForm | null;
+    startedAt: string | null;
+    earliestConversion: string | null;
+    agreements: Role[];
+    extensions: number;
+    convertedAt: string | null;
+  };
+  deadlines: Deadline[];
+  meetings: ScheduledMeeting[];
+  nextMeetingDue: string | null;
+  escalations: Array<{ kind: EscalationKind; since: string; roles: Role[]; reference?: string }>;
+  evaluations: { recorded: number; required: number; lastAdvice: string | null };
+  nuisance: {
+    open: Array<{
+      id: string;
+      severity: string;
+      routedTo: Role;
+      responseDue: string;
+      escalationDue: string;
+      respondedAt: string | null;
+    }>;
+    closed: number;
+  };
+  rentArrears: { since: string; followUpDue: string; months: number } | null;
+  timeout: { since: string | null; count: number; totalDays: number };
+  waakvlam: {
+    since: string;
+    periodStart: string;
+    nextCheckIn: string;
+    hoursThisPeriod: number;
+    budgetHours: number;
+  } | null;
+  ended: { reason: string; at: string } | null;
+  /** Coordinator events this phase can take (guards may still refuse one). */
+  allowedEvents: CoordinatorEventType[];
+}
+
+/** Coordinator events the snapshot has a transition for (before guards). */
+export function allowedEvents(snapshot: TrajectSnapshot): CoordinatorEventType[] {
+  if (snapshot.status !== 'active') return [];
+  const types = new Set<string>(getNextTransitions(snapshot).map((t) => t.eventType as string));
+  return coordinatorEventTypes.filter((type) => types.has(type));
+}
+
+function nextEvaluation(context: TrajectContext): { opensAt: string; dueBy: string; number: number } | null {
+  const { evaluation, covenant } = context;
+  if (!evaluation.opensAt) return null;
+  const opensAt = evaluation.invited
+    ? addDuration(evaluation.opensAt, covenant.terms.evaluatiegesprekInterval)
+    : evaluation.opensAt;
+  return {
+    opensAt,
+    dueBy: addDuration(opensAt, covenant.terms.evaluatiegesprekWithin),
+    number: evaluation.invited ? evaluation.number + 1 : evaluation.number,
+  };
+}
+
+function deadlinesOf(snapshot: TrajectSnapshot, phase: Phase): Deadline[] {
+  const { context } = snapshot;
+  const { permissions } = context.covenant;
+  const result: Deadline[] = [];
+  if (snapshot.matches({ urgentie: 'beoordeling' }) && context.urgency.decisionDue) {
+    result.push({
+      kind: 'urgentiebesluit',
+      dueAt: context.urgency.decisionDue,
+      roles: permissions.URGENTIE_TOEGEKEND,
+    });
+  }
+  if (snapshot.matches({ matching: 'zoeken' })) {
+    if (!context.offer.reminded && context.offer.reminderDue) {
+      result.push({
+        kind: 'aanbodHerinnering',
+        dueAt: context.offer.reminderDue,
+        roles: permissions.WONING_AANGEBODEN,
+      });
+    }
+    if (!context.offer.escalated && context.offer.escalationDue) {
+      result.push({
+        kind: 'aanbodEscalatie',
+        dueAt: context.offer.escalationDue,
+        roles: permissions.WONING_AANGEBODEN,
+      });
+    }
+  }
+  if (phase === 'tijdelijkContract' || phase === 'omklappen') {
+    const { kennismaking, evaluation } = context;
+    if (!kennismaking.heldAt && kennismaking.due) {
+      result.push({
+        kind: 'kennismakingsgesprek',
+        dueAt: kennismaking.due,
+        roles: permissions.GESPREK_GEVOERD,
+      });
+    }
+    if (evaluation.invited && !evaluation.heldAt && evaluation.due) {
+      result.push({ kind: 'evaluatiegesprek', dueAt: evaluation.due, roles: permissions.GESPREK_GEVOERD });
+    }
+  }
+  if (snapshot.matches('bewoning')) {
+    for (const report of context.nuisance.open) {
+      if (!report.respondedAt) {
+        result.push({
+          kind: 'overlastReactie',
+          dueAt: report.responseDue,
+          roles: permissions.OVERLAST_OPGEPAKT,
+          reference: report.id,
+        });
+      }
+      result.push({
+        kind: 'overlastEscalatie',
+        dueAt: report.escalationDue,
+        roles: permissions.OVERLAST_AFGEHANDELD,
+        reference: report.id,
+      });
+    }
+    if (context.arrears) {
+      result.push({
+        kind: 'huurachterstandOpvolging',
+        dueAt: context.arrears.followUpDue,
+        roles: permissions.HUURACHTERSTAND_OPGELOST,
+      });
+    }
+  }
+  if (phase === 'waakvlam' && context.waakvlam?.nextCheckIn) {
+    result.push({
+      kind: 'waakvlamCheckIn',
+      dueAt: context.waakvlam.nextCheckIn,
+      roles: permissions.CONTACT_GELOGD,
+    });
+  }
+  return result.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+}
+
+function meetingsOf(context: TrajectContext, phase: Phase): ScheduledMeeting[] {
+  const result: ScheduledMeeting[] = [];
+  if (phase === 'tijdelijkContract' || phase === 'omklappen') {
+    const { kennismaking, evaluation } = context;
+    if (!kennismaking.heldAt && kennismaking.due) {
+      result.push({
+        meeting: 'kennismakingsgesprek',
+        number: 1,
+        invitedAt: kennismaking.invitedAt ?? null,
+        opensAt: null,
+        dueBy: kennismaking.due,
+        plannedAt: kennismaking.plannedAt ?? null,
+      });
+    }
+    if (evaluation.invited && !evaluation.heldAt && evaluation.due && evaluation.opensAt) {
+      result.push({
+        meeting: 'evaluatiegesprek',
+        number: evaluation.number,
+        invitedAt: evaluation.opensAt,
+        opensAt: null,
+        dueBy: evaluation.due,
+        plannedAt: evaluation.plannedAt ?? null,
+      });
+    }
+    const next = nextEvaluation(context);
+    if (next) {
+      result.push({
+        meeting: 'evaluatiegesprek',
+        number: next.number,
+        invitedAt: null,
+        opensAt: next.opensAt,
+        dueBy: next.dueBy,
+        plannedAt: null,
+      });
+    }
+  }
+  if (phase === 'waakvlam' && context.waakvlam?.nextCheckIn) {
+    result.push({
+      meeting: 'waakvlamcontact',
+      number: 0,
+      invitedAt: context.waakvlam.periodStart ?? null,
+      opensAt: null,
+      dueBy: context.waakvlam.nextCheckIn,
+      plannedAt: null,
+    });
+  }
+  return result.sort((a, b) => Date.parse(a.dueBy) - Date.parse(b.dueBy));
+}
+
+/** The public status of a traject. */
+export function toPublicStatus(snapshot: TrajectSnapshot): PublicStatus {
+  const { context } = snapshot;
+  const phase = phaseOf(snapshot);
+  const meetings = meetingsOf(context, phase);
+  const form = context.contract.form;
+  const lastEvaluation = context.evaluations[context.evaluations.length - 1];
+  return {
+    trajectRef: context.trajectRef,
+    region: context.covenant.id,
+    origin: context.origin,
+    phase,
+    updatedAt: context.lastEventAt,
+    support:
+      phase === 'waakvlam'
+        ? 'waakvlam'
+        : ['tijdelijkContract', 'omklappen', 'regulierContract', 'timeout'].includes(phase)
+          ? 'intensief'
+          : null,
+    contract: {
+      advisedForm: context.contract.advisedForm ?? null,
+      form: form ?? null,
+      startedAt: context.contract.startedAt ?? null,
+      earliestConversion: context.contract.earliestConversion ?? null,
+      agreements: Object.keys(context.contract.agreements) as Role[],
+      extensions: context.contract.extensions,
+      convertedAt: context.contract.convertedAt ?? null,
+    },
+    deadlines: deadlinesOf(snapshot, phase),
+    meetings,
+    nextMeetingDue: meetings[0]?.dueBy ?? null,
+    escalations: context.escalations.map(({ kind, since, roles, id }) => {
+      const reference = id.includes(':') ? id.slice(id.indexOf(':') + 1) : undefined;
+      return { kind, since, roles, ...(reference ? { reference } : {}) };
+    }),
+    evaluations: {
+      recorded: context.evaluations.length,
+      required: form ? context.covenant.terms.minimumEvaluations[form] : 0,
+      lastAdvice: lastEvaluation?.advice ?? null,
+    },
+    nuisance: {
+      open: context.nuisance.open.map((r) => ({
+        id: r.id,
+        severity: r.severity,
+        routedTo: r.routedTo,
+        responseDue: r.responseDue,
+        escalationDue: r.escalationDue,
+        respondedAt: r.respondedAt ?? null,
+      })),
+      closed: context.nuisance.closed,
+    },
+    rentArrears: context.arrears,
+    timeout: {
+      since: phase === 'timeout' ? (context.timeout.since ?? null) : null,
+      count: context.timeout.count,
+      totalDays: Math.round(context.timeout.totalMs / 86_400_000),
+    },
+    waakvlam:
+      phase === 'waakvlam' &&
+      context.waakvlam?.since &&
+      context.waakvlam.periodStart &&
+      context.waakvlam.nextCheckIn
+        ? {
+            since: context.waakvlam.since,
+            periodStart: context.waakvlam.periodStart,
+            nextCheckIn: context.waakvlam.nextCheckIn,
+            hoursThisPeriod: context.waakvlam.hoursThisPeriod,
+            budgetHours: context.covenant.terms.waakvlamContactBudgetHours,
+          }
+        : null,
+    ended: context.ended ?? null,
+    allowedEvents: allowedEvents(snapshot),
+  };
+}
