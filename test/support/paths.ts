@@ -50,9 +50,7 @@ export function shortestPathsToStates(covenant: Covenant): ModelPath[] {
 }
 
 export function shortestPathsThroughTransitions(covenant: Covenant): ModelPath[] {
-  return named(
-    getShortestPaths(modelLogic(covenant), { ...options, serializeState: byTransition }),
-  );
+  return named(getShortestPaths(modelLogic(covenant), { ...options, serializeState: byTransition }));
 }
 
 export function simplePathsToFinalStates(covenant: Covenant): ModelPath[] {

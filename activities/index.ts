@@ -1,0 +1,93 @@
+/**
+ * The activities: deliveries of invitations, notifications and escalations to the partners of a traject.
+ * `createActivities(deps)` builds them with their configuration and logger, for the worker and for tests.
+ */
+import type { Logger } from 'pino';
+import { cloudEvent, cloudEventTypes, type CloudEvent } from './cloud-event';
+import { createDelivery, type DeliveryConfig } from './delivery';
+import { invitationIcs, meetingUid } from './invitation';
+import type {
+  DeliveryBase,
+  DeliveryResult,
+  EscalationInput,
+  InvitationInput,
+  NotificationInput,
+  TenancyActivities,
+} from './types';
+
+export interface ActivityDeps {
+  delivery: DeliveryConfig;
+  logger: Logger;
+  fetch?: typeof fetch;
+}
+
+export type { TenancyActivities } from './types';
+export * from './types';
+export { EndpointsSchema, type DeliveryConfig, type Endpoints } from './delivery';
+export { CloudEventSchema, cloudEventTypes, type CloudEvent } from './cloud-event';
+export { invitationIcs, meetingUid } from './invitation';
+
+export function createActivities(deps: ActivityDeps): TenancyActivities {
+  const deliver = createDelivery(deps.delivery, deps.logger, deps.fetch);
+
+  /** One CloudEvent per organisation among the recipients (the client is reached through its care provider). */
+  function envelopes(
+    input: DeliveryBase,
+    type: string,
+    data: Record<string, unknown>,
+  ): Array<{ organisation: string; event: CloudEvent }> {
+    const organisations = [
+      ...new Set(input.recipients.flatMap((r) => (r.organisation ? [r.organisation] : []))),
+    ];
+    return organisations.map((organisation) => ({
+      organisation,
+      event: cloudEvent({
+        id: `${input.id}#${organisation}`,
+        source: `urn:thuisindewijk:${input.region}`,
+        type,
+        subject: input.trajectRef,
+        time: input.occurredAt,
+        data: { workflowId: input.workflowId, recipients: input.recipients, ...data },
+      }),
+    }));
+  }
+
+  async function send(
+    input: DeliveryBase,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<DeliveryResult> {
+    return { delivered: await deliver(envelopes(input, type, data)) };
+  }
+
+  return {
+    async sendInvitation(input: InvitationInput) {
+      return send(input, cloudEventTypes.invitation, {
+        meeting: input.meeting,
+        number: input.number,
+        start: input.start,
+        dueBy: input.dueBy,
+        uid: meetingUid(input),
+        sequence: input.sequence,
+        ics: invitationIcs(input),
+      });
+    },
+    async sendNotification(input: NotificationInput) {
+      return send(input, cloudEventTypes.notification(input.subject), {
+        subject: input.subject,
+        ...input.data,
+      });
+    },
+    async sendEscalation(input: EscalationInput) {
+      return send(
+        input,
+        input.caseConsultation ? cloudEventTypes.caseConsultation : cloudEventTypes.escalation,
+        {
+          kind: input.kind,
+          since: input.since,
+          reference: input.reference,
+        },
+      );
+    },
+  };
+}

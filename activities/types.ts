@@ -1,0 +1,58 @@
+/**
+ * What the workflow asks of the activities: deliveries to the partners of a traject. Inputs carry pseudonymous
+ * references and codes only, never names or free text.
+ */
+import type { EscalationKind, MeetingKind, Role } from '../machines';
+
+/** Who receives a delivery: a role, and the organisation acting in that role (none for the client). */
+export interface Recipient {
+  role: Role;
+  organisation: string | null;
+}
+
+export interface DeliveryBase {
+  /** Stable for one effect across retries: the CloudEvent id, so a partner can drop duplicates. */
+  id: string;
+  workflowId: string;
+  trajectRef: string;
+  region: string;
+  /** Workflow time at which the machine asked for this. */
+  occurredAt: string;
+  recipients: Recipient[];
+}
+
+export interface InvitationInput extends DeliveryBase {
+  meeting: MeetingKind;
+  number: number;
+  /** Proposed (or, after GESPREK_GEPLAND, agreed) start of the meeting. */
+  start: string;
+  dueBy: string;
+  /** 0 for the first invitation; higher for each update of the same meeting. */
+  sequence: number;
+  durationMinutes: number;
+}
+
+export interface NotificationInput extends DeliveryBase {
+  /** What happened, e.g. CONTRACT_GETEKEND, omgeklapt, aanbod (a reminder), financieleOndersteuning. */
+  subject: string;
+  data: Record<string, string | number | boolean | null>;
+}
+
+export interface EscalationInput extends DeliveryBase {
+  kind: EscalationKind;
+  since: string;
+  caseConsultation: boolean;
+  reference: string | null;
+}
+
+/** What a delivery did, per recipient organisation: it is recorded in history for the audit timeline. */
+export interface DeliveryResult {
+  delivered: Array<{ organisation: string; via: 'http' | 'outbox'; status?: number }>;
+}
+
+/** The activities, as the workflow sees them. */
+export interface TenancyActivities {
+  sendInvitation(input: InvitationInput): Promise<DeliveryResult>;
+  sendNotification(input: NotificationInput): Promise<DeliveryResult>;
+  sendEscalation(input: EscalationInput): Promise<DeliveryResult>;
+}

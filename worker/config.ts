@@ -1,0 +1,93 @@
+/**
+ * The worker's configuration: the Temporal connection (shared with the client) plus what only the worker needs.
+ * Parsed once; a wrong value stops start-up with a message that names the variable and the fix.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { EndpointsSchema, type Endpoints } from '../activities';
+import {
+  ConfigError,
+  configError,
+  parseTemporalSettings,
+  port,
+  type TemporalSettings,
+} from '../client/config';
+import { projectRoot } from './paths';
+
+const WorkerEnvSchema = z.object({
+  TIDW_DATA_DIR: z.string().min(1).default('.data'),
+  TIDW_UI_PORT: port(8233),
+  TIDW_METRICS_PORT: port(9464),
+  TIDW_LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'silent'], {
+      message: 'expected trace, debug, info, warn, error or silent',
+    })
+    .default('info'),
+  TIDW_ENDPOINTS_FILE: z.string().min(1).optional(),
+  TIDW_HTTP_TIMEOUT_MS: z.coerce
+    .number({ message: 'expected milliseconds' })
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000),
+});
+
+export interface WorkerConfig {
+  temporal: TemporalSettings;
+  dataDir: string;
+  uiPort: number;
+  /** 0: no Prometheus endpoint. */
+  metricsPort: number;
+  logLevel: z.infer<typeof WorkerEnvSchema>['TIDW_LOG_LEVEL'];
+  delivery: { endpoints: Endpoints; outboxDir: string; timeoutMs: number };
+}
+
+export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  const problems: ConfigError['problems'] = [];
+  let temporal: TemporalSettings | undefined;
+  try {
+    temporal = parseTemporalSettings(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  const parsed = WorkerEnvSchema.safeParse(env);
+  if (!parsed.success) problems.push(...configError(parsed.error, env).problems);
+  if (problems.length || !temporal || !parsed.success) throw new ConfigError(problems);
+
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.TIDW_DATA_DIR) ? e.TIDW_DATA_DIR : join(projectRoot(), e.TIDW_DATA_DIR);
+  let endpoints: Endpoints = {};
+  if (e.TIDW_ENDPOINTS_FILE) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(e.TIDW_ENDPOINTS_FILE, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([
+        {
+          variable: 'TIDW_ENDPOINTS_FILE',
+          message: `cannot read a JSON file there (${(err as Error).message})`,
+        },
+      ]);
+    }
+    const result = EndpointsSchema.safeParse(raw);
+    if (!result.success) {
+      throw new ConfigError(
+        result.error.issues.map((i) => ({
+          variable: 'TIDW_ENDPOINTS_FILE',
+          message: `${i.path.join('.')}: ${i.message}`,
+        })),
+      );
+    }
+    endpoints = result.data;
+  }
+  return {
+    temporal,
+    dataDir,
+    uiPort: e.TIDW_UI_PORT,
+    metricsPort: e.TIDW_METRICS_PORT,
+    logLevel: e.TIDW_LOG_LEVEL,
+    delivery: { endpoints, outboxDir: join(dataDir, 'outbox'), timeoutMs: e.TIDW_HTTP_TIMEOUT_MS },
+  };
+}

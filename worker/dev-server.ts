@@ -1,0 +1,91 @@
+/**
+ * The embedded Temporal: the CLI's dev server with SQLite persistence, so that `npm start` needs nothing else and
+ * its state survives a restart.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { searchAttributeArgs } from './search-attributes';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  cli: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  logger: Logger;
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const dbFile = join(options.dataDir, 'temporal.db');
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
+    ...searchAttributeArgs(),
+  ];
+  // Its own process group: Ctrl-C reaches us first, so the worker drains before the server goes.
+  const child = spawn(options.cli, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stopping = false;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (!stopping)
+      options.logger.warn({ 'server.output': chunk.toString().trim().slice(0, 500) }, 'temporal dev server');
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const address = `127.0.0.1:${options.port}`;
+  await waitUntilServing(address, child);
+  options.logger.info({ 'server.address': address, 'server.db': dbFile }, 'temporal dev server started');
+  return {
+    address,
+    uiUrl: `http://localhost:${options.uiPort}`,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      stopping = true; // its shutdown chatter (closed connections) is expected
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      options.logger.info({}, 'temporal dev server stopped');
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/** The tenancy worker: the workflow bundle and the activities on the `thuis-in-de-wijk` task queue. */
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import type { TenancyActivities } from '../activities';
+
+/** Bundles the workflow code; do it once per process and hand the bundle to every worker. */
+export function bundleTenancyWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export interface TenancyWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: TenancyActivities;
+  workflowBundle: WorkflowBundle;
+  /** An identity for the Temporal UI; defaults to host and pid. */
+  identity?: string;
+}
+
+export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle,
+    activities: options.activities,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * The one table from the machine's named effects to activity calls. The workflow decides nothing here: it fills in
+ * who the organisations are and hands the machine's parameters on.
+ */
+import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import type { DeliveryBase, DeliveryResult, Recipient, TenancyActivities } from '../activities/types';
+import {
+  defaultOrganisation,
+  type Effect,
+  type EffectName,
+  type Role,
+  type TrajectContext,
+  type TrajectEffects,
+} from '../machines';
+
+/** Invitations, notifications and escalations go to partner systems that may be down for a while. */
+const activityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    maximumAttempts: 20,
+  },
+} as const;
+
+/** Each call gets its own activity id (the effect's id), so history and timeline name it. */
+function activities(activityId: string): TenancyActivities {
+  return proxyActivities<TenancyActivities>({ ...activityOptions, activityId });
+}
+
+/** The organisations acting in these roles for this traject; the client is addressed by its reference only. */
+export function recipientsFor(context: TrajectContext, roles: readonly Role[]): Recipient[] {
+  const result: Recipient[] = [];
+  for (const role of roles) {
+    if (role === 'client') {
+      result.push({ role, organisation: null });
+      continue;
+    }
+    const organisation = context.organisations[role] ?? defaultOrganisation(context.covenant, role);
+    if (organisation) result.push({ role, organisation });
+  }
+  return result;
+}
+
+type Perform<K extends EffectName> = (
+  params: TrajectEffects[K],
+  base: DeliveryBase,
+) => Promise<DeliveryResult>;
+
+/** iCalendar SEQUENCE for an update of a meeting: grows with time, so a later update always wins. */
+const sequenceAt = (at: string) => Math.floor((Date.parse(at) - Date.parse('2020-01-01T00:00:00Z')) / 1000);
+
+const table: { [K in EffectName]: Perform<K> } = {
+  inviteKennismakingsgesprek: (p, base) =>
+    activities(base.id).sendInvitation({
+      ...base,
+      meeting: p.meeting,
+      number: p.number,
+      start: p.proposedAt,
+      dueBy: p.dueBy,
+      sequence: 0,
+      durationMinutes: 60,
+    }),
+  inviteEvaluatiegesprek: (p, base) =>
+    activities(base.id).sendInvitation({
+      ...base,
+      meeting: p.meeting,
+      number: p.number,
+      start: p.proposedAt,
+      dueBy: p.dueBy,
+      sequence: 0,
+      durationMinutes: 60,
+    }),
+  confirmMeeting: (p, base) =>
+    activities(base.id).sendInvitation({
+      ...base,
+      meeting: p.meeting,
+      number: p.number,
+      start: p.plannedAt,
+      dueBy: p.plannedAt,
+      sequence: sequenceAt(base.occurredAt),
+      durationMinutes: 60,
+    }),
+  remind: (p, base) =>
+    activities(base.id).sendNotification({
+      ...base,
+      subject: 'herinnering',
+      data: { about: p.subject, dueAt: p.dueAt },
+    }),
+  escalate: (p, base) =>
+    activities(base.id).sendEscalation({
+      ...base,
+      kind: p.kind,
+      since: p.since,
+      caseConsultation: false,
+      reference: p.reference ?? null,
+    }),
+  escalateToCaseConsultation: (p, base) =>
+    activities(base.id).sendEscalation({
+      ...base,
+      kind: p.kind,
+      since: p.since,
+      caseConsultation: true,
+      reference: p.reference ?? null,
+    }),
+  offerFinancialSupport: (p, base) =>
+    activities(base.id).sendNotification({
+      ...base,
+      subject: 'financieleOndersteuning',
+      data: { arrearsMonths: p.months },
+    }),
+  routeNeighbourReport: (p, base) =>
+    activities(base.id).sendNotification({
+      ...base,
+      subject: p.kind === 'overlast' ? 'overlastMelding' : 'zorgenMelding',
+      data: {
+        reportId: p.reportId ?? null,
+        severity: p.severity ?? null,
+        duringOfficeHours: p.duringOfficeHours,
+      },
+    }),
+  requestWaakvlamContact: (p, base) =>
+    activities(base.id).sendNotification({
+      ...base,
+      subject: 'waakvlamContact',
+      data: { periodStart: p.periodStart, dueBy: p.dueBy, budgetHours: p.budgetHours },
+    }),
+  notifyParties: (p, base) => activities(base.id).sendNotification({ ...base, subject: p.subject, data: {} }),
+};
+
+/** Who an effect goes to: the roles in its parameters (a neighbour report goes to the role on duty). */
+function rolesOf(effect: Effect): Role[] {
+  return effect.type === 'routeNeighbourReport' ? [effect.params.to] : effect.params.roles;
+}
+
+/**
+ * Carries out one effect as an activity. A delivery that still fails after its retries is logged and counted; it
+ * never fails the traject.
+ */
+export async function perform(
+  effect: Effect,
+  context: TrajectContext,
+  base: Omit<DeliveryBase, 'recipients'>,
+): Promise<{ ok: true; result: DeliveryResult } | { ok: false }> {
+  const full: DeliveryBase = { ...base, recipients: recipientsFor(context, rolesOf(effect)) };
+  try {
+    const run = table[effect.type] as Perform<typeof effect.type>;
+    return { ok: true, result: await run(effect.params, full) };
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('delivery failed', {
+      'effect.type': effect.type,
+      'effect.id': base.id,
+      'failure.type': err.cause?.name ?? 'unknown',
+    });
+    return { ok: false };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The tenancy workflow's messages: what callers start it with, send it and ask it. Shared by the workflow, the
+ * worker and the client SDK; nothing here runs outside the definitions.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { Actor, EventInput, Origin, PendingTimer, PublicStatus, Refusal, Covenant } from '../machines';
+
+/** What the care provider registers: the start of a traject. */
+export interface Aanmelding {
+  /** The client's pseudonymous reference. */
+  trajectRef: string;
+  origin: Origin;
+  covenant: Covenant;
+  registeredBy: Actor;
+}
+
+/** One line of a traject's event log: no personal data, no free text. */
+export interface EventLogEntry {
+  seq: number;
+  at: string;
+  type: string;
+  source: 'update' | 'signal' | 'timer' | 'start';
+  actor?: { role: string; organisation: string };
+  phaseBefore: string | null;
+  phaseAfter: string;
+}
+
+/** What a continued run carries over from the run before it. */
+export interface ContinuedState {
+  /** The machine snapshot as XState persists it. */
+  snapshot: unknown;
+  /** Timers still pending, with their absolute due times. */
+  timers: PendingTimer[];
+  log: EventLogEntry[];
+  counters: WorkflowCounters;
+  /** Idempotency keys seen recently, so a retried send after continue-as-new is still recognised. */
+  idempotencyKeys: string[];
+}
+
+export interface WorkflowCounters {
+  /** How many runs this traject has had (1 for the first). */
+  run: number;
+  /** Events taken so far. */
+  events: number;
+  /** Signals refused (logged with their reason, never crashing the workflow). */
+  refusedSignals: number;
+  /** Effects whose delivery failed after all retries. */
+  failedDeliveries: number;
+}
+
+export interface TenancyWorkflowInput {
+  aanmelding: Aanmelding;
+  continued?: ContinuedState;
+  /** Continue as new once the run's history has this many events (default 300), or when the server suggests it. */
+  historyLimit?: number;
+}
+
+/** The public status plus what the engine counted. */
+export interface TrajectStatus extends PublicStatus {
+  counters: WorkflowCounters;
+}
+
+/** An event a party sends, with an optional key that makes a retried send safe. */
+export interface SendEventArgs {
+  event: EventInput;
+  idempotencyKey?: string;
+}
+
+/** The arguments as they come off the wire; the event itself is checked by the machine's `decide`. */
+export const SendEventArgsSchema = z
+  .object({
+    event: z.unknown(),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, {
+        message: 'expected an idempotency key of up to 128 letters, digits, . _ : -',
+      })
+      .optional(),
+  })
+  .strict();
+
+/** Coordinator events: validated before they enter history; returns the new status. */
+export const sendEventUpdate = defineUpdate<TrajectStatus, [SendEventArgs]>('sendEvent');
+/** Events from feeds (rent-arrears lists, neighbours' reports): validated the same way; refusals are counted. */
+export const reportEventSignal = defineSignal<[SendEventArgs]>('reportEvent');
+export const statusQuery = defineQuery<TrajectStatus>('status');
+export const eventsQuery = defineQuery<EventLogEntry[]>('events');
+
+/** The details of a refused event (the failure's type is the refusal's code). */
+export type RefusalDetails = Refusal;
+
+export const TASK_QUEUE = 'thuis-in-de-wijk';
+
+/** The workflow id of a traject: derived from the pseudonymous reference, so a second start is refused. */
+export function workflowIdFor(trajectRef: string): string {
+  return `traject-${trajectRef}`;
+}

@@ -1,0 +1,309 @@
+/**
+ * One workflow per client: runs the traject machine durably for as long as the traject lasts.
+ *
+ * The machine decides, the workflow acts: coordinator events arrive as updates (checked by the machine's pure
+ * `decide` in the validator, so a refused event never enters history), delayed events become durable timers (one
+ * per machine timer id, cancelled when the machine cancels it), named effects become activities. All time fed to the
+ * machine is workflow time, so replay is deterministic.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
+import {
+  decide,
+  phaseOf,
+  startTraject,
+  takeEvent,
+  toPublicStatus,
+  trajectMachine,
+  type Effect,
+  type PendingTimer,
+  type Refusal,
+  type Step,
+  type TrajectEvent,
+  type TrajectSnapshot,
+} from '../machines';
+import { perform } from './effects';
+import {
+  eventsQuery,
+  reportEventSignal,
+  sendEventUpdate,
+  statusQuery,
+  type ContinuedState,
+  type EventLogEntry,
+  SendEventArgsSchema,
+  type SendEventArgs,
+  type TenancyWorkflowInput,
+  type TrajectStatus,
+  type WorkflowCounters,
+} from './messages';
+import { contractFormKey, escalatedKey, nextMeetingDueKey, phaseKey, regionKey } from './search-attributes';
+
+const DEFAULT_HISTORY_LIMIT = 300;
+/** Idempotency keys remembered across continue-as-new. */
+const REMEMBERED_KEYS = 500;
+
+const now = () => new Date(Date.now()).toISOString();
+
+function refusalFailure(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: refusal.code,
+    message: refusal.message,
+    nonRetryable: true,
+    details: [refusal],
+  });
+}
+
+export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<TrajectStatus> {
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const { workflowId } = workflowInfo();
+
+  let snapshot: TrajectSnapshot;
+  let pending: PendingTimer[];
+  const log_: EventLogEntry[] = input.continued?.log ?? [];
+  const counters: WorkflowCounters = input.continued
+    ? { ...input.continued.counters, run: input.continued.counters.run + 1 }
+    : { run: 1, events: 0, refusedSignals: 0, failedDeliveries: 0 };
+  const seenKeys: string[] = input.continued?.idempotencyKeys ?? [];
+  const effects: Array<{ effect: Effect; at: string; id: string }> = [];
+  const running = new Map<string, CancellationScope>();
+  let effectSeq = 0;
+
+  const status = (): TrajectStatus => ({ ...toPublicStatus(snapshot), counters: { ...counters } });
+
+  const record = (entry: Omit<EventLogEntry, 'seq'>) => {
+    counters.events += 1;
+    log_.push({ seq: counters.events, ...entry });
+  };
+
+  /** Arms a durable timer for a machine timer, replacing one with the same id. */
+  const arm = (timer: PendingTimer) => {
+    running.get(timer.id)?.cancel();
+    const scope = new CancellationScope();
+    running.set(timer.id, scope);
+    const delay = Math.max(1, Date.parse(timer.fireAt) - Date.now());
+    scope
+      .run(() => sleep(delay, { summary: `${timer.id} ${timer.event.type}` }))
+      .then(
+        () => {
+          if (running.get(timer.id) !== scope) return;
+          running.delete(timer.id);
+          const before = phaseOf(snapshot);
+          apply(
+            takeEvent(
+              snapshot,
+              pending.filter((t) => t.id !== timer.id),
+              timer.event,
+            ),
+            timer.event.at,
+          );
+          record({
+            at: timer.event.at,
+            type: timer.event.type,
+            source: 'timer',
+            phaseBefore: before,
+            phaseAfter: phaseOf(snapshot),
+          });
+        },
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
+  };
+
+  const cancel = (id: string) => {
+    running.get(id)?.cancel();
+    running.delete(id);
+  };
+
+  /** Takes a machine step: new snapshot, timers armed and cancelled, effects queued, search attributes refreshed. */
+  const apply = (step: Step, at: string) => {
+    snapshot = step.snapshot;
+    pending = step.timers;
+    for (const id of step.cancelled) cancel(id);
+    for (const timer of step.started) arm(timer);
+    for (const effect of step.effects) {
+      effectSeq += 1;
+      effects.push({ effect, at, id: `${effect.type}-${counters.run}-${effectSeq}` });
+    }
+    publishSearchAttributes();
+  };
+
+  let published = '';
+  const publishSearchAttributes = () => {
+    const s = toPublicStatus(snapshot);
+    const values = {
+      phase: s.phase,
+      region: s.region,
+      form: s.contract.form ?? s.contract.advisedForm ?? '',
+      next: s.nextMeetingDue ?? '',
+      escalated: s.escalations.length > 0,
+    };
+    const key = JSON.stringify(values);
+    if (key === published) return; // an upsert is a history event: only when something changed
+    published = key;
+    upsertSearchAttributes([
+      { key: phaseKey, value: values.phase },
+      { key: regionKey, value: values.region },
+      { key: contractFormKey, value: values.form || null },
+      { key: nextMeetingDueKey, value: values.next ? new Date(values.next) : null },
+      { key: escalatedKey, value: values.escalated },
+    ]);
+  };
+
+  /** Checks an event a party sent, at workflow time; throws the typed refusal. */
+  const check = (raw: SendEventArgs) => {
+    const args = SendEventArgsSchema.safeParse(raw);
+    if (!args.success) {
+      throw refusalFailure({
+        code: 'InvalidEventData',
+        rule: 'schema',
+        message: args.error.issues
+          .map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`)
+          .join('; '),
+      });
+    }
+    const { idempotencyKey, event } = args.data;
+    if (idempotencyKey && seenKeys.includes(idempotencyKey)) return null; // a retry of an event already taken
+    const decision = decide(snapshot, event, now());
+    if (!decision.ok) throw refusalFailure(decision.refusal);
+    return decision.event;
+  };
+
+  const take = (
+    event: TrajectEvent & { actor: { role: string; organisation: string } },
+    source: 'update' | 'signal',
+    key?: string,
+  ) => {
+    const before = phaseOf(snapshot);
+    apply(takeEvent(snapshot, pending, event), event.at);
+    record({
+      at: event.at,
+      type: event.type,
+      source,
+      actor: { role: event.actor.role, organisation: event.actor.organisation },
+      phaseBefore: before,
+      phaseAfter: phaseOf(snapshot),
+    });
+    if (key) {
+      seenKeys.push(key);
+      if (seenKeys.length > REMEMBERED_KEYS) seenKeys.splice(0, seenKeys.length - REMEMBERED_KEYS);
+    }
+  };
+
+  // Start, or carry on where the previous run stopped.
+  if (input.continued) {
+    snapshot = restoreSnapshot(input.continued);
+    pending = input.continued.timers;
+    for (const timer of pending) arm(timer);
+    published = '';
+    publishSearchAttributes();
+  } else {
+    const at = now();
+    const first = startTraject({ ...input.aanmelding, registeredAt: at });
+    snapshot = first.snapshot;
+    pending = [];
+    apply(first, at);
+    record({
+      at,
+      type: 'AANMELDING',
+      source: 'start',
+      actor: {
+        role: input.aanmelding.registeredBy.role,
+        organisation: input.aanmelding.registeredBy.organisation,
+      },
+      phaseBefore: null,
+      phaseAfter: phaseOf(snapshot),
+    });
+  }
+
+  setHandler(statusQuery, status);
+  setHandler(eventsQuery, () => log_.slice());
+  setHandler(
+    sendEventUpdate,
+    (args) => {
+      const event = check(args);
+      if (event) take(event, 'update', args.idempotencyKey);
+      return status();
+    },
+    {
+      validator: (args: SendEventArgs) => {
+        check(args);
+      },
+    },
+  );
+  setHandler(reportEventSignal, (args) => {
+    try {
+      const event = check(args);
+      if (event) take(event, 'signal', args.idempotencyKey);
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure)) throw err;
+      counters.refusedSignals += 1;
+      const refusal = err.details?.[0] as Refusal | undefined;
+      log.warn('signal refused', {
+        'refusal.code': err.type,
+        'refusal.rule': refusal?.rule,
+        'event.type': args.event?.type,
+      });
+    }
+  });
+
+  // Carry out effects in order, until the traject ends or the history asks for a fresh run.
+  for (;;) {
+    await condition(
+      () => effects.length > 0 || snapshot.status !== 'active' || shouldContinueAsNew(historyLimit),
+    );
+    while (effects.length > 0) {
+      const { effect, at, id } = effects.shift()!;
+      const outcome = await perform(effect, snapshot.context, {
+        id: `${workflowId}/${id}`,
+        workflowId,
+        trajectRef: snapshot.context.trajectRef,
+        region: snapshot.context.covenant.id,
+        occurredAt: at,
+      });
+      if (!outcome.ok) counters.failedDeliveries += 1;
+    }
+    if (snapshot.status !== 'active') {
+      await condition(allHandlersFinished);
+      return status();
+    }
+    if (shouldContinueAsNew(historyLimit)) {
+      await condition(allHandlersFinished);
+      if (effects.length > 0) continue; // a handler queued more work while we waited
+      const carried: ContinuedState = {
+        snapshot: trajectMachine.getPersistedSnapshot(snapshot),
+        timers: pending,
+        log: log_,
+        counters,
+        idempotencyKeys: seenKeys,
+      };
+      return continueAsNew<typeof tenancyWorkflow>({ ...input, continued: carried });
+    }
+  }
+}
+
+function shouldContinueAsNew(historyLimit: number): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= historyLimit;
+}
+
+/** A snapshot from a previous run, with its history state (where to return after a time-out). */
+function restoreSnapshot(continued: ContinuedState): TrajectSnapshot {
+  // The actor is never started: it only revives the persisted snapshot (state nodes of the history value included).
+  const machine: AnyStateMachine = trajectMachine;
+  return createActor(machine, {
+    snapshot: continued.snapshot as Snapshot<unknown>,
+  }).getSnapshot() as TrajectSnapshot;
+}
