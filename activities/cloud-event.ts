@@ -9,11 +9,9 @@ export const CloudEventSchema = z
     specversion: z.literal('1.0'),
     id: z.string().min(1),
     source: z.string().min(1),
-    type: z
-      .string()
-      .regex(/^nl\.thuisindewijk(\.[a-z0-9-]+)+$/, {
-        message: 'expected a type such as nl.thuisindewijk.escalatie',
-      }),
+    type: z.string().regex(/^nl\.thuisindewijk(\.[a-z0-9-]+)+$/, {
+      message: 'expected a type such as nl.thuisindewijk.escalatie',
+    }),
     subject: z.string().min(1),
     time: z.iso.datetime(),
     datacontenttype: z.literal('application/json'),

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CLOUD_EVENT_CONTENT_TYPE, type CloudEvent } from './cloud-event';
@@ -34,8 +34,22 @@ export interface Delivered {
   status?: number;
 }
 
+export interface Rejected {
+  organisation: string;
+  status: number;
+}
+
 /** Statuses that may heal on a later attempt; every other 4xx will not. */
 const retryable = new Set([408, 425, 429]);
+
+/** The running activity's context, if any (outside an activity, e.g. in a script, there is none). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
 
 export function createDelivery(config: DeliveryConfig, logger: Logger, fetchImpl: typeof fetch = fetch) {
   async function toOutbox(organisation: string, event: CloudEvent): Promise<Delivered> {
@@ -95,17 +109,44 @@ export function createDelivery(config: DeliveryConfig, logger: Logger, fetchImpl
     throw ApplicationFailure.retryable(`${organisation} answered HTTP ${response.status}`, 'DeliveryFailed');
   }
 
-  /** Delivers one event to each organisation, in order. */
+  /**
+   * Delivers one event to each organisation, independently: a partner that rejects its event (a 4xx that will not
+   * heal) is reported and does not stop the others; a partner that is down makes the whole activity fail so that
+   * Temporal retries it. Who already got the event, or refused it, is kept in the heartbeat details, so a retry
+   * skips them.
+   */
   return async function deliver(
     events: Array<{ organisation: string; event: CloudEvent }>,
-  ): Promise<Delivered[]> {
-    const results: Delivered[] = [];
+  ): Promise<{ delivered: Delivered[]; rejected: Rejected[] }> {
+    const context = activityContext();
+    const earlier = context?.info.heartbeatDetails as
+      { delivered: Delivered[]; rejected: Rejected[] } | undefined;
+    const delivered: Delivered[] = [...(earlier?.delivered ?? [])];
+    const rejected: Rejected[] = [...(earlier?.rejected ?? [])];
+    const settled = (organisation: string) =>
+      [...delivered, ...rejected].some((d) => d.organisation === organisation);
+    let transient: Error | undefined;
     for (const { organisation, event } of events) {
+      if (settled(organisation)) continue;
       const endpoint = config.endpoints[organisation];
-      results.push(
-        endpoint ? await toEndpoint(organisation, event, endpoint) : await toOutbox(organisation, event),
-      );
+      try {
+        delivered.push(
+          endpoint ? await toEndpoint(organisation, event, endpoint) : await toOutbox(organisation, event),
+        );
+        context?.heartbeat({ delivered, rejected });
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.nonRetryable) {
+          rejected.push({
+            organisation,
+            status: (err.details?.[0] as { status?: number } | undefined)?.status ?? 0,
+          });
+          context?.heartbeat({ delivered, rejected });
+        } else {
+          transient ??= err instanceof Error ? err : new Error(String(err));
+        }
+      }
     }
-    return results;
+    if (transient !== undefined) throw transient;
+    return { delivered, rejected };
   };
 }

@@ -57,11 +57,11 @@ export function createActivities(deps: ActivityDeps): TenancyActivities {
     type: string,
     data: Record<string, unknown>,
   ): Promise<DeliveryResult> {
-    return { delivered: await deliver(envelopes(input, type, data)) };
+    return deliver(envelopes(input, type, data));
   }
 
   return {
-    async sendInvitation(input: InvitationInput) {
+    sendInvitation: async (input: InvitationInput) => {
       return send(input, cloudEventTypes.invitation, {
         meeting: input.meeting,
         number: input.number,
@@ -72,13 +72,13 @@ export function createActivities(deps: ActivityDeps): TenancyActivities {
         ics: invitationIcs(input),
       });
     },
-    async sendNotification(input: NotificationInput) {
+    sendNotification: async (input: NotificationInput) => {
       return send(input, cloudEventTypes.notification(input.subject), {
         subject: input.subject,
         ...input.data,
       });
     },
-    async sendEscalation(input: EscalationInput) {
+    sendEscalation: async (input: EscalationInput) => {
       return send(
         input,
         input.caseConsultation ? cloudEventTypes.caseConsultation : cloudEventTypes.escalation,

@@ -48,11 +48,13 @@ export interface EscalationInput extends DeliveryBase {
 /** What a delivery did, per recipient organisation: it is recorded in history for the audit timeline. */
 export interface DeliveryResult {
   delivered: Array<{ organisation: string; via: 'http' | 'outbox'; status?: number }>;
+  /** Partners that refused the event for good (HTTP 4xx); the others still got it. */
+  rejected: Array<{ organisation: string; status: number }>;
 }
 
 /** The activities, as the workflow sees them. */
 export interface TenancyActivities {
-  sendInvitation(input: InvitationInput): Promise<DeliveryResult>;
-  sendNotification(input: NotificationInput): Promise<DeliveryResult>;
-  sendEscalation(input: EscalationInput): Promise<DeliveryResult>;
+  sendInvitation: (input: InvitationInput) => Promise<DeliveryResult>;
+  sendNotification: (input: NotificationInput) => Promise<DeliveryResult>;
+  sendEscalation: (input: EscalationInput) => Promise<DeliveryResult>;
 }

@@ -136,18 +136,27 @@ function rolesOf(effect: Effect): Role[] {
 }
 
 /**
- * Carries out one effect as an activity. A delivery that still fails after its retries is logged and counted; it
- * never fails the traject.
+ * Carries out one effect as an activity. Returns how many partners did not get it: those that rejected it, or all of
+ * them when the delivery still failed after its retries. It is logged and counted; it never fails the traject.
  */
 export async function perform(
   effect: Effect,
   context: TrajectContext,
   base: Omit<DeliveryBase, 'recipients'>,
-): Promise<{ ok: true; result: DeliveryResult } | { ok: false }> {
+): Promise<number> {
   const full: DeliveryBase = { ...base, recipients: recipientsFor(context, rolesOf(effect)) };
   try {
     const run = table[effect.type] as Perform<typeof effect.type>;
-    return { ok: true, result: await run(effect.params, full) };
+    const result = await run(effect.params, full);
+    for (const { organisation, status } of result.rejected) {
+      log.warn('delivery rejected', {
+        'effect.type': effect.type,
+        'effect.id': base.id,
+        organisation,
+        'http.status': status,
+      });
+    }
+    return result.rejected.length;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     log.warn('delivery failed', {
@@ -155,6 +164,9 @@ export async function perform(
       'effect.id': base.id,
       'failure.type': err.cause?.name ?? 'unknown',
     });
-    return { ok: false };
+    return Math.max(
+      1,
+      new Set(full.recipients.flatMap((r) => (r.organisation ? [r.organisation] : []))).size,
+    );
   }
 }

@@ -4,7 +4,16 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { Actor, EventInput, Origin, PendingTimer, PublicStatus, Refusal, Covenant } from '../machines';
+import type {
+  Actor,
+  Covenant,
+  Effect,
+  EventInput,
+  Origin,
+  PendingTimer,
+  PublicStatus,
+  Refusal,
+} from '../machines';
 
 /** What the care provider registers: the start of a traject. */
 export interface Aanmelding {
@@ -36,6 +45,8 @@ export interface ContinuedState {
   counters: WorkflowCounters;
   /** Idempotency keys seen recently, so a retried send after continue-as-new is still recognised. */
   idempotencyKeys: string[];
+  /** Effects asked for but not yet delivered: the next run delivers them first. */
+  effects: Array<{ effect: Effect; at: string; id: string }>;
 }
 
 export interface WorkflowCounters {
@@ -45,7 +56,7 @@ export interface WorkflowCounters {
   events: number;
   /** Signals refused (logged with their reason, never crashing the workflow). */
   refusedSignals: number;
-  /** Effects whose delivery failed after all retries. */
+  /** Deliveries to a partner that did not arrive: rejected by the partner, or failed after all retries. */
   failedDeliveries: number;
 }
 
@@ -59,6 +70,8 @@ export interface TenancyWorkflowInput {
 /** The public status plus what the engine counted. */
 export interface TrajectStatus extends PublicStatus {
   counters: WorkflowCounters;
+  /** Effects (invitations, notifications, escalations) queued or being delivered right now. */
+  deliveriesPending: number;
 }
 
 /** An event a party sends, with an optional key that makes a retried send safe. */

@@ -27,7 +27,6 @@ import {
   takeEvent,
   toPublicStatus,
   trajectMachine,
-  type Effect,
   type PendingTimer,
   type Refusal,
   type Step,
@@ -76,11 +75,16 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     ? { ...input.continued.counters, run: input.continued.counters.run + 1 }
     : { run: 1, events: 0, refusedSignals: 0, failedDeliveries: 0 };
   const seenKeys: string[] = input.continued?.idempotencyKeys ?? [];
-  const effects: Array<{ effect: Effect; at: string; id: string }> = [];
+  const effects: ContinuedState['effects'] = input.continued?.effects ?? [];
   const running = new Map<string, CancellationScope>();
   let effectSeq = 0;
+  let delivering = 0;
 
-  const status = (): TrajectStatus => ({ ...toPublicStatus(snapshot), counters: { ...counters } });
+  const status = (): TrajectStatus => ({
+    ...toPublicStatus(snapshot),
+    counters: { ...counters },
+    deliveriesPending: effects.length + delivering,
+  });
 
   const record = (entry: Omit<EventLogEntry, 'seq'>) => {
     counters.events += 1;
@@ -266,30 +270,32 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     );
     while (effects.length > 0) {
       const { effect, at, id } = effects.shift()!;
-      const outcome = await perform(effect, snapshot.context, {
+      delivering = 1;
+      const undelivered = await perform(effect, snapshot.context, {
         id: `${workflowId}/${id}`,
         workflowId,
         trajectRef: snapshot.context.trajectRef,
         region: snapshot.context.covenant.id,
         occurredAt: at,
       });
-      if (!outcome.ok) counters.failedDeliveries += 1;
-    }
-    if (snapshot.status !== 'active') {
-      await condition(allHandlersFinished);
-      return status();
+      delivering = 0;
+      counters.failedDeliveries += undelivered;
     }
     if (shouldContinueAsNew(historyLimit)) {
       await condition(allHandlersFinished);
-      if (effects.length > 0) continue; // a handler queued more work while we waited
       const carried: ContinuedState = {
         snapshot: trajectMachine.getPersistedSnapshot(snapshot),
         timers: pending,
         log: log_,
         counters,
         idempotencyKeys: seenKeys,
+        effects,
       };
       return continueAsNew<typeof tenancyWorkflow>({ ...input, continued: carried });
+    }
+    if (snapshot.status !== 'active' && effects.length === 0) {
+      await condition(allHandlersFinished);
+      if (effects.length === 0) return status();
     }
   }
 }
