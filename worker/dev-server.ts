@@ -12,12 +12,16 @@ import { searchAttributeArgs } from './search-attributes';
 export interface DevServer {
   address: string;
   uiUrl: string;
+  /** The server's process id (to measure its memory, for instance). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
 export interface DevServerOptions {
   cli: string;
   dataDir: string;
+  /** `sqlite` (default): state in dataDir/temporal.db, surviving restarts; `memory`: nothing kept. */
+  persistence?: 'sqlite' | 'memory';
   port: number;
   uiPort: number;
   namespace: string;
@@ -43,12 +47,11 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs 
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   mkdirSync(options.dataDir, { recursive: true });
-  const dbFile = join(options.dataDir, 'temporal.db');
+  const dbFile = options.persistence === 'memory' ? undefined : join(options.dataDir, 'temporal.db');
   const args = [
     'server',
     'start-dev',
-    '--db-filename',
-    dbFile,
+    ...(dbFile ? ['--db-filename', dbFile] : []),
     '--ip',
     '127.0.0.1',
     '--port',
@@ -72,10 +75,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   process.once('exit', killOnExit);
   const address = `127.0.0.1:${options.port}`;
   await waitUntilServing(address, child);
-  options.logger.info({ 'server.address': address, 'server.db': dbFile }, 'temporal dev server started');
+  options.logger.info({ 'server.address': address, 'server.db': dbFile ?? 'in memory' }, 'temporal dev server started');
   return {
     address,
     uiUrl: `http://localhost:${options.uiPort}`,
+    pid: child.pid,
     async stop() {
       process.removeListener('exit', killOnExit);
       stopping = true; // its shutdown chatter (closed connections) is expected
