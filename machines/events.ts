@@ -13,6 +13,7 @@ import {
   MeetingKindSchema,
   RoleSchema,
   indicators,
+  type Role,
   type TimerEventType,
 } from './vocabulary';
 
@@ -28,18 +29,27 @@ export const ReferenceSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}
     'expected a pseudonymous reference of 3-64 letters, digits, - or _ (no names, addresses or citizen numbers)',
 });
 
+/** Roles that act for themselves, not for an organisation. */
+export const rolesWithoutOrganisation: readonly Role[] = ['client', 'buurtbewoner'];
+
 export const ActorSchema = z
   .object({
     role: RoleSchema,
+    /** The organisation acting; a client or a neighbour acts for nobody but themselves. */
     organisation: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 .&'-]{0,63}$/, { message: 'expected an organisation code' }),
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 .&'-]{0,63}$/, { message: 'expected an organisation code' })
+      .optional(),
     /** Pseudonymous id of the person acting for the organisation. */
     personId: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, { message: 'expected a pseudonymous person id' }),
   })
-  .strict();
+  .strict()
+  .refine((actor) => actor.organisation !== undefined || rolesWithoutOrganisation.includes(actor.role), {
+    path: ['organisation'],
+    message: 'a partner acts for an organisation: give it (only a client or a buurtbewoner acts without one)',
+  });
 export type Actor = z.infer<typeof ActorSchema>;
 
 const note = z.string().max(2000).optional();

@@ -6,7 +6,7 @@ export * from './vocabulary';
 export * from './duration';
 export * from './covenant';
 export * from './events';
-export { presetCovenants, presetCovenantIds } from './covenants';
+export { demoCovenant, presetCovenants, presetCovenantIds } from './covenants';
 export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';
 export {
   initialContext,

@@ -8,7 +8,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const file = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(file, 'utf8'));
-const oses = ['darwin', 'win32', 'linux', 'android', 'freebsd', 'openharmony', 'sunos', 'aix', 'netbsd', 'openbsd'];
+const oses = [
+  'darwin',
+  'win32',
+  'linux',
+  'android',
+  'freebsd',
+  'openharmony',
+  'sunos',
+  'aix',
+  'netbsd',
+  'openbsd',
+];
 const cpus = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'wasm32'];
 
 const present = new Set(Object.keys(lock.packages).map((path) => path.replace(/^.*node_modules\//, '')));
@@ -24,13 +35,31 @@ for (const [path, entry] of Object.entries(lock.packages)) {
       unknown.push(`${name}@${spec} (optional dependency of ${path || 'the project'})`);
       continue;
     }
-    const libc = os === 'linux' ? (tokens.some((t) => t.startsWith('musl')) ? ['musl'] : tokens.some((t) => t.startsWith('gnu')) ? ['glibc'] : undefined) : undefined;
-    lock.packages[`node_modules/${name}`] = { version: spec, cpu: [cpu], os: [os], ...(libc ? { libc } : {}), optional: true };
+    const libc =
+      os === 'linux'
+        ? tokens.some((t) => t.startsWith('musl'))
+          ? ['musl']
+          : tokens.some((t) => t.startsWith('gnu'))
+            ? ['glibc']
+            : undefined
+        : undefined;
+    lock.packages[`node_modules/${name}`] = {
+      version: spec,
+      cpu: [cpu],
+      os: [os],
+      ...(libc ? { libc } : {}),
+      optional: true,
+    };
     present.add(name);
     added.push(name);
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`complete-lockfile: added ${added.length} platform entries${added.length ? `: ${added.join(', ')}` : ''}`);
-if (unknown.length) console.log(`complete-lockfile: left alone (no platform in the name): ${unknown.join('; ')}`);
+console.log(
+  `complete-lockfile: added ${added.length} platform entries${added.length ? `: ${added.join(', ')}` : ''}`,
+);
+if (unknown.length)
+  console.log(`complete-lockfile: left alone (no platform in the name): ${unknown.join('; ')}`);

@@ -75,7 +75,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   process.once('exit', killOnExit);
   const address = `127.0.0.1:${options.port}`;
   await waitUntilServing(address, child);
-  options.logger.info({ 'server.address': address, 'server.db': dbFile ?? 'in memory' }, 'temporal dev server started');
+  options.logger.info(
+    { 'server.address': address, 'server.db': dbFile ?? 'in memory' },
+    'temporal dev server started',
+  );
   return {
     address,
     uiUrl: `http://localhost:${options.uiPort}`,

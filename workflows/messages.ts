@@ -30,7 +30,7 @@ export interface EventLogEntry {
   at: string;
   type: string;
   source: 'update' | 'signal' | 'timer' | 'start';
-  actor?: { role: string; organisation: string };
+  actor?: { role: string; organisation?: string };
   phaseBefore: string | null;
   phaseAfter: string;
 }

@@ -30,7 +30,7 @@ import {
   type PendingTimer,
   type Refusal,
   type Step,
-  type TrajectEvent,
+  type CoordinatorEvent,
   type TrajectSnapshot,
 } from '../machines';
 import { perform } from './effects';
@@ -185,11 +185,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     return decision.event;
   };
 
-  const take = (
-    event: TrajectEvent & { actor: { role: string; organisation: string } },
-    source: 'update' | 'signal',
-    key?: string,
-  ) => {
+  const take = (event: CoordinatorEvent, source: 'update' | 'signal', key?: string) => {
     const before = phaseOf(snapshot);
     apply(takeEvent(snapshot, pending, event), event.at);
     record({

@@ -1,5 +1,6 @@
 import { CovenantSchema, type Covenant } from '../covenant';
 import { almere } from './almere';
+import { demo } from './demo';
 import { amsterdam } from './amsterdam';
 import { nijmegen } from './nijmegen';
 import { sHertogenbosch } from './s-hertogenbosch';
@@ -12,3 +13,6 @@ export const presetCovenants: Readonly<Record<string, Covenant>> = Object.freeze
 );
 
 export const presetCovenantIds = Object.keys(presetCovenants);
+
+/** Almere's rules with every term in seconds: for demonstrations, not a region. */
+export const demoCovenant: Covenant = CovenantSchema.parse(demo);

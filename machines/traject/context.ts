@@ -103,7 +103,9 @@ export function initialContext(input: TrajectInput): TrajectContext {
     covenant: input.covenant,
     registeredAt: input.registeredAt,
     lastEventAt: input.registeredAt,
-    organisations: { [input.registeredBy.role]: input.registeredBy.organisation },
+    organisations: input.registeredBy.organisation
+      ? { [input.registeredBy.role]: input.registeredBy.organisation }
+      : {},
     urgency: {},
     offer: { reminded: false, escalated: false, refusals: 0 },
     contract: { agreements: {}, extensions: 0 },

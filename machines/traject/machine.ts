@@ -149,7 +149,10 @@ export const trajectMachine = setup({
       assertEvent(event, 'URGENTIE_TOEGEKEND');
       return {
         urgency: { ...context.urgency, grantedAt: event.at, districts: event.data.searchProfile.districts },
-        organisations: { ...context.organisations, gemeente: event.actor.organisation },
+        organisations: {
+          ...context.organisations,
+          gemeente: event.actor.organisation ?? context.organisations.gemeente,
+        },
       };
     }),
     armUrgencyDecisionTimer: enqueueActions(({ context, enqueue }) => {
@@ -207,7 +210,10 @@ export const trajectMachine = setup({
       assertEvent(event, 'WONING_AANGEBODEN');
       return {
         offer: { ...context.offer, homeRef: event.data.homeRef, offeredAt: event.at },
-        organisations: { ...context.organisations, corporatie: event.actor.organisation },
+        organisations: {
+          ...context.organisations,
+          corporatie: event.actor.organisation ?? context.organisations.corporatie,
+        },
       };
     }),
     recordOfferAccepted: assign({

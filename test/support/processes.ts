@@ -1,5 +1,5 @@
 /** Running the project's commands as a user would, for end-to-end tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -70,4 +70,28 @@ export function run(command: string, args: string[], env: Record<string, string>
       return exited;
     },
   };
+}
+
+/**
+ * Runs a shell command line to its end without blocking this process (which may host a worker the command talks to).
+ */
+export function sh(
+  line: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      ['-c', line],
+      { cwd: root, env: { ...process.env, ...env }, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }

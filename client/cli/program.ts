@@ -1,0 +1,313 @@
+/**
+ * `tidw`, the command line for coordinators and operators: one command per task, `--help` on each, `--json` for
+ * machine output. Exit codes: 0 done, 2 refused or invalid input (the message says why and what is allowed),
+ * 1 anything else.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import {
+  checkCovenant,
+  coordinatorEventTypes,
+  demoCovenant,
+  phases,
+  presetCovenants,
+  renderDiagram,
+  type Covenant,
+} from '../../machines';
+import { ConfigError } from '../config';
+import { EventRefused, InvalidInput, TidwError } from '../errors';
+import { createTenancyClient, type TenancyClient } from '../tenancy-client';
+import { parseActor, parseData, parseDate, parsePositive } from './args';
+import { formatEvents, formatList, formatStatus } from './format';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Record<string, string | undefined>;
+  /** How the SDK is made; tests may point it elsewhere. */
+  connect?: (covenants: Covenant[]) => Promise<TenancyClient>;
+}
+
+export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
+
+/** Covenant files from TIDW_COVENANTS_DIR (every *.json), validated; a bad one is refused with its fields. */
+function extraCovenants(env: CliIo['env']): Covenant[] {
+  const dir = env.TIDW_COVENANTS_DIR;
+  if (!dir) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((file) => loadCovenant(join(dir, file)));
+}
+
+function loadCovenant(path: string): Covenant {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InvalidInput(`cannot read covenant ${path}`, [
+      { field: path, message: (err as Error).message },
+    ]);
+  }
+  const result = checkCovenant(data);
+  if (!result.ok) throw new InvalidInput(`covenant ${path} is not valid`, result.problems);
+  return result.covenant;
+}
+
+/** Runs one `tidw` command line; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let json = false;
+  let client: TenancyClient | undefined;
+  const print = (data: unknown, text: () => string) => io.out(json ? JSON.stringify(data, null, 2) : text());
+  const connect = async () => {
+    client ??= await (io.connect ?? ((covenants) => createTenancyClient({ covenants })))(
+      extraCovenants(io.env),
+    );
+    return client;
+  };
+
+  const program = new Command('tidw')
+    .description('Thuis in de Wijk: start and follow trajecten, send their events, check covenants.')
+    .option('--json', 'print machine-readable JSON')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(add --help for usage)')
+    .hook('preAction', (cmd) => {
+      json = Boolean(cmd.optsWithGlobals<{ json?: boolean }>().json);
+    });
+
+  const asOption = () =>
+    new Option(
+      '--as <actor>',
+      'who acts: <role>[:<organisation>[:<personId>]], e.g. zorgaanbieder:Kwintes or client',
+    ).makeOptionMandatory();
+
+  program
+    .command('start')
+    .description('register a client and start its traject (aanmelding)')
+    .requiredOption('--client <ref>', "the client's pseudonymous reference (no names or citizen numbers)")
+    .requiredOption(
+      '--region <covenant>',
+      `the covenant: ${[...Object.keys(presetCovenants), demoCovenant.id].join(', ')} or one from TIDW_COVENANTS_DIR`,
+    )
+    .addOption(
+      new Option('--origin <origin>', 'where the client comes from')
+        .choices(['BW', 'MO'])
+        .makeOptionMandatory(),
+    )
+    .addOption(asOption())
+    .action(async (opts: { client: string; region: string; origin: 'BW' | 'MO'; as: string }) => {
+      const sdk = await connect();
+      const handle = await sdk.start({
+        clientRef: opts.client,
+        region: opts.region,
+        origin: opts.origin,
+        registeredBy: parseActor(opts.as),
+      });
+      const status = await handle.status();
+      print(status, () => `started traject ${opts.client} under ${opts.region}\n${formatStatus(status)}`);
+    });
+
+  program
+    .command('send')
+    .description('send an event to a traject as a role; prints the new status')
+    .argument('<ref>', "the client's reference")
+    .argument('<event>', `one of: ${coordinatorEventTypes.join(', ')}`)
+    .option('--data <json>', "the event's data as a JSON object")
+    .option('--key <idempotency-key>', 'makes a retried send safe: the same key is taken once')
+    .addOption(asOption())
+    .action(async (ref: string, event: string, opts: { data?: string; key?: string; as: string }) => {
+      const actor = parseActor(opts.as);
+      const data = parseData(opts.data);
+      const sdk = await connect();
+      const status = await sdk.send(
+        ref,
+        { type: event as never, ...(data ? { data } : {}) },
+        actor,
+        opts.key ? { idempotencyKey: opts.key } : {},
+      );
+      print(status, () => formatStatus(status));
+    });
+
+  program
+    .command('status')
+    .description("a traject's public status: phase, deadlines, meetings, escalations")
+    .argument('<ref>', "the client's reference")
+    .action(async (ref: string) => {
+      const status = await (await connect()).status(ref);
+      print(status, () => formatStatus(status));
+    });
+
+  program
+    .command('events')
+    .description("a traject's event log: time, event, actor role and organisation")
+    .argument('<ref>', "the client's reference")
+    .action(async (ref: string) => {
+      const log = await (await connect()).events(ref);
+      print(log, () => formatEvents(log));
+    });
+
+  program
+    .command('list')
+    .description('trajecten matching a filter')
+    .addOption(new Option('--phase <phase>', 'only this public phase').choices([...phases]))
+    .option('--region <covenant>', 'only this covenant')
+    .addOption(
+      new Option('--form <form>', 'only this contract form').choices([
+        'omklapcontract',
+        'driepartijenovereenkomst',
+      ]),
+    )
+    .option('--escalated', 'only trajecten with an open escalation')
+    .option('--meeting-before <date>', 'only trajecten whose next meeting is due before this date')
+    .option('--limit <n>', 'at most this many (default 100)')
+    .option('--page <token>', 'the next page, as a previous list printed it')
+    .action(
+      async (opts: {
+        phase?: string;
+        region?: string;
+        form?: string;
+        escalated?: boolean;
+        meetingBefore?: string;
+        limit?: string;
+        page?: string;
+      }) => {
+        const filter = {
+          ...(opts.phase ? { phase: opts.phase as never } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.form ? { contractForm: opts.form as never } : {}),
+          ...(opts.escalated ? { escalated: true } : {}),
+          ...(opts.meetingBefore ? { meetingBefore: parseDate(opts.meetingBefore, '--meeting-before') } : {}),
+          ...(opts.limit ? { pageSize: parsePositive(opts.limit, '--limit') } : {}),
+          ...(opts.page ? { nextPageToken: opts.page } : {}),
+        };
+        const page = await (await connect()).list(filter);
+        print(
+          page,
+          () => formatList(page.items) + (page.nextPageToken ? `\nmore: --page ${page.nextPageToken}` : ''),
+        );
+      },
+    );
+
+  program
+    .command('withdraw')
+    .description("withdraw a client's consent (INGETROKKEN), possible until the lease is converted")
+    .argument('<ref>', "the client's reference")
+    .addOption(
+      new Option('--reason <reason>', 'why')
+        .choices(['client', 'verhuisd', 'zorgaanbieder', 'overig'])
+        .makeOptionMandatory(),
+    )
+    .addOption(asOption())
+    .action(
+      async (
+        ref: string,
+        opts: { reason: 'client' | 'verhuisd' | 'zorgaanbieder' | 'overig'; as: string },
+      ) => {
+        const status = await (await connect()).withdraw(ref, parseActor(opts.as), { reason: opts.reason });
+        print(status, () => formatStatus(status));
+      },
+    );
+
+  program
+    .command('diagram')
+    .description('the traject machine as a Mermaid state diagram')
+    .option('--covenant <id-or-file>', "label the timers with a covenant's terms")
+    .action((opts: { covenant?: string }) => {
+      let covenant: Covenant | undefined;
+      if (opts.covenant) {
+        covenant =
+          presetCovenants[opts.covenant] ?? (opts.covenant === demoCovenant.id ? demoCovenant : undefined);
+        covenant ??= opts.covenant.endsWith('.json') ? loadCovenant(opts.covenant) : undefined;
+        if (!covenant) {
+          throw new InvalidInput(`unknown covenant ${opts.covenant}`, [
+            {
+              field: '--covenant',
+              message: `a preset (${Object.keys(presetCovenants).join(', ')}, demo) or a .json file`,
+            },
+          ]);
+        }
+      }
+      const diagram = renderDiagram(covenant);
+      print({ mermaid: diagram }, () => diagram.trimEnd());
+    });
+
+  const covenant = program.command('covenant').description('work with covenant files');
+  covenant
+    .command('check')
+    .description('validate a covenant file and print what is wrong, field by field')
+    .argument('<file>', 'a covenant as JSON')
+    .action((file: string) => {
+      const result = checkCovenant(JSON.parse(readCovenantText(file)));
+      if (!result.ok) throw new InvalidInput(`covenant ${file} is not valid`, result.problems);
+      print(
+        { ok: true, id: result.covenant.id },
+        () => `covenant ${file} is valid (id ${result.covenant.id})`,
+      );
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    return report(err, io, json);
+  } finally {
+    await client?.close();
+  }
+}
+
+function readCovenantText(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    JSON.parse(text);
+    return text;
+  } catch (err) {
+    throw new InvalidInput(`cannot read covenant ${file}`, [
+      { field: file, message: (err as Error).message },
+    ]);
+  }
+}
+
+/** Says what went wrong, in words (or JSON), and picks the exit code. */
+function report(err: unknown, io: CliIo, json: boolean): number {
+  if (err instanceof CommanderError) {
+    // Commander has printed its message (usage errors, --help, --version) already.
+    if (
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.help' ||
+      err.code === 'commander.version'
+    )
+      return EXIT.ok;
+    return EXIT.refused;
+  }
+  if (err instanceof ConfigError) {
+    io.err(err.message);
+    return EXIT.refused;
+  }
+  if (err instanceof TidwError) {
+    if (json) {
+      const details =
+        err instanceof EventRefused
+          ? { rule: err.rule, phase: err.phase, allowed: err.allowed, issues: err.issues }
+          : {};
+      const problems = err instanceof InvalidInput ? { problems: err.problems } : {};
+      io.out(
+        JSON.stringify({ error: { code: err.code, message: err.message, ...details, ...problems } }, null, 2),
+      );
+    } else if (err instanceof EventRefused) {
+      io.err(`tidw: refused (${err.code}, rule ${err.rule}): ${err.message}`);
+      if (err.allowed?.length && !err.message.includes(err.allowed.join(', ')))
+        io.err(`allowed: ${err.allowed.join(', ')}`);
+    } else {
+      io.err(`tidw: ${err.message}`);
+    }
+    return err.refused ? EXIT.refused : EXIT.failed;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/ECONNREFUSED|UNAVAILABLE|connect/i.test(message)) {
+    io.err(`tidw: cannot reach Temporal (${message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`);
+  } else {
+    io.err(`tidw: ${message}`);
+  }
+  return EXIT.failed;
+}

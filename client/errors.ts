@@ -1,0 +1,97 @@
+/**
+ * The errors the SDK and the `tidw` command line throw. A refused event names the rule that refused it; every error
+ * has a stable `code` a caller can switch on.
+ */
+import type { Refusal } from '../machines';
+
+/** The base of every error of this package. */
+export abstract class TidwError extends Error {
+  abstract readonly code: string;
+  /** Whether the caller's input was the problem (the CLI exits with 2), rather than the system (exit 1). */
+  abstract readonly refused: boolean;
+}
+
+/** Fields that were wrong, with what they should be. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Thrown when an event was refused by the traject: the base of the three refusal kinds below. */
+export abstract class EventRefused extends TidwError {
+  readonly refused = true;
+  /** The rule that refused: `schema`, `permissions.<EVENT>`, `phase`, or the name of a guard. */
+  readonly rule: string;
+  /** The phase the traject was in, when the phase refused. */
+  readonly phase?: string;
+  /** What would have been accepted: roles, or events possible in this phase. */
+  readonly allowed?: string[];
+  readonly issues?: FieldProblem[];
+  constructor(refusal: Refusal) {
+    super(refusal.message);
+    this.rule = refusal.rule;
+    if (refusal.phase) this.phase = refusal.phase;
+    if (refusal.allowed) this.allowed = refusal.allowed;
+    if (refusal.issues) this.issues = refusal.issues;
+  }
+}
+
+/** Thrown when an event's type or data does not match its schema. */
+export class InvalidEventData extends EventRefused {
+  readonly code = 'InvalidEventData';
+  override readonly name = 'InvalidEventData';
+}
+
+/** Thrown when the sender's role may not send this event under the traject's covenant. */
+export class RoleNotPermitted extends EventRefused {
+  readonly code = 'RoleNotPermitted';
+  override readonly name = 'RoleNotPermitted';
+}
+
+/** Thrown when the traject cannot take this event now: wrong phase, or a rule such as the minimum term. */
+export class NotAllowedInPhase extends EventRefused {
+  readonly code = 'NotAllowedInPhase';
+  override readonly name = 'NotAllowedInPhase';
+}
+
+/** Thrown when there is no traject for a client reference. */
+export class TrajectNotFound extends TidwError {
+  readonly code = 'TrajectNotFound';
+  override readonly name = 'TrajectNotFound';
+  readonly refused = true;
+  constructor(readonly clientRef: string) {
+    super(`no traject for client reference ${clientRef}`);
+  }
+}
+
+/** Thrown when a traject is started for a client reference that already has one. */
+export class TrajectAlreadyExists extends TidwError {
+  readonly code = 'TrajectAlreadyExists';
+  override readonly name = 'TrajectAlreadyExists';
+  readonly refused = true;
+  constructor(readonly clientRef: string) {
+    super(`a traject for client reference ${clientRef} already exists`);
+  }
+}
+
+/** Thrown when an argument to the SDK or the command line is not valid; `problems` says which and why. */
+export class InvalidInput extends TidwError {
+  readonly code = 'InvalidInput';
+  override readonly name = 'InvalidInput';
+  readonly refused = true;
+  constructor(
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(
+      problems.length ? `${message}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}` : message,
+    );
+  }
+}
+
+const refusals = { InvalidEventData, RoleNotPermitted, NotAllowedInPhase } as const;
+
+/** The typed error for a refusal. */
+export function refusalError(refusal: Refusal): EventRefused {
+  return new refusals[refusal.code](refusal);
+}

@@ -1,0 +1,52 @@
+/**
+ * thuis-in-de-wijk: the SDK for backend teams. Everything a caller needs is exported from here; nothing of Temporal
+ * has to be learnt to use it.
+ *
+ * @example
+ * const tidw = await createTenancyClient({ address: 'localhost:7233' });
+ * await tidw.start({ clientRef: 'c-0001', region: 'almere', origin: 'BW', registeredBy: { role: 'zorgaanbieder', organisation: 'Kwintes', personId: 'zb-17' } });
+ * const status = await tidw.send('c-0001', { type: 'INSTEMMING_GEGEVEN' }, { role: 'client', personId: 'c-0001' });
+ */
+export {
+  createTenancyClient,
+  TenancyClient,
+  AanmeldingInputSchema,
+  ListFilterSchema,
+  type AanmeldingInput,
+  type ListFilter,
+  type SendOptions,
+  type TenancyClientOptions,
+  type TrajectEvent,
+  type TrajectHandle,
+  type TrajectPage,
+  type TrajectStatus,
+  type TrajectSummary,
+  type EventLogEntry,
+} from './tenancy-client';
+export {
+  TidwError,
+  EventRefused,
+  InvalidEventData,
+  RoleNotPermitted,
+  NotAllowedInPhase,
+  TrajectNotFound,
+  TrajectAlreadyExists,
+  InvalidInput,
+  type FieldProblem,
+} from './errors';
+export { ConfigError } from './config';
+export {
+  checkCovenant,
+  coordinatorEventTypes,
+  demoCovenant,
+  phases,
+  presetCovenants,
+  renderDiagram,
+  roles,
+  type Actor,
+  type CoordinatorEventType,
+  type Covenant,
+  type Phase,
+  type PublicStatus,
+  type Role,
+} from '../machines';

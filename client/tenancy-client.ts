@@ -1,0 +1,406 @@
+/**
+ * The typed SDK for backend teams: start a traject, send its events, read its status and history, find trajecten.
+ * It speaks the engine's language (client references, events, roles) and hides Temporal behind it.
+ */
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  ActorSchema,
+  CoordinatorEventTypeSchema,
+  ContractFormSchema,
+  CovenantSchema,
+  demoCovenant,
+  eventDataSchemas,
+  OriginSchema,
+  PhaseSchema,
+  presetCovenants,
+  ReferenceSchema,
+  type Actor,
+  type CoordinatorEventType,
+  type Covenant,
+  type Refusal,
+} from '../machines';
+import type { tenancyWorkflow } from '../workflows';
+import {
+  eventsQuery,
+  sendEventUpdate,
+  statusQuery,
+  TASK_QUEUE,
+  workflowIdFor,
+  type EventLogEntry,
+  type TrajectStatus,
+} from '../workflows/messages';
+import {
+  contractFormKey,
+  escalatedKey,
+  nextMeetingDueKey,
+  phaseKey,
+  regionKey,
+} from '../workflows/search-attributes';
+import { connectionOptions, parseTemporalSettings, type TemporalSettings } from './config';
+import {
+  InvalidInput,
+  refusalError,
+  TrajectAlreadyExists,
+  TrajectNotFound,
+  type FieldProblem,
+} from './errors';
+
+export type { TrajectStatus, EventLogEntry } from '../workflows/messages';
+
+export interface TenancyClientOptions {
+  /** host:port of the Temporal frontend; default: the environment (TEMPORAL_ADDRESS), else `npm start`'s server. */
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+  /** Temporal Cloud API key. */
+  apiKey?: string;
+  /** TLS for a self-hosted cluster or Temporal Cloud with certificates. */
+  tls?: TemporalSettings['tls'];
+  /** Covenants besides the four regional presets and `demo`, by id (validated). */
+  covenants?: Covenant[];
+  /** Continue a traject's workflow as new once its history has this many events (default 300). */
+  historyLimit?: number;
+}
+
+/** What a care provider registers to start a traject. */
+export const AanmeldingInputSchema = z
+  .object({
+    /** The client's pseudonymous reference (never a name or citizen number). */
+    clientRef: ReferenceSchema,
+    /** The covenant (region) the traject runs under, e.g. almere. */
+    region: z.string().min(1),
+    origin: OriginSchema,
+    /** The care provider registering the client. */
+    registeredBy: ActorSchema,
+  })
+  .strict();
+export type AanmeldingInput = z.input<typeof AanmeldingInputSchema>;
+
+/** An event to send: its type and, where the event needs it, its data. */
+export interface TrajectEvent {
+  type: CoordinatorEventType;
+  data?: Record<string, unknown>;
+}
+
+export interface SendOptions {
+  /** Makes a retried send safe: the same key within a traject is taken once. */
+  idempotencyKey?: string;
+}
+
+export const ListFilterSchema = z
+  .object({
+    phase: PhaseSchema.optional(),
+    region: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,39}$/, { message: 'expected a covenant id such as almere' })
+      .optional(),
+    contractForm: ContractFormSchema.optional(),
+    escalated: z.boolean().optional(),
+    /** Only trajecten whose next meeting is due before this date. */
+    meetingBefore: z.union([z.date(), z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
+    pageSize: z.number().int().min(1).max(1000).default(100),
+    nextPageToken: z.string().optional(),
+  })
+  .strict();
+export type ListFilter = z.input<typeof ListFilterSchema>;
+
+/** One traject in a list: codes and dates only. */
+export interface TrajectSummary {
+  clientRef: string;
+  phase: string | null;
+  region: string | null;
+  contractForm: string | null;
+  escalated: boolean;
+  nextMeetingDue: string | null;
+  running: boolean;
+  startedAt: string;
+}
+
+export interface TrajectPage {
+  items: TrajectSummary[];
+  /** Pass as `nextPageToken` for the next page; absent on the last page. */
+  nextPageToken?: string;
+}
+
+/** A traject's handle: the same calls as the client, bound to one client reference. */
+export interface TrajectHandle {
+  clientRef: string;
+  status(): Promise<TrajectStatus>;
+  events(): Promise<EventLogEntry[]>;
+  send(event: TrajectEvent, actor: Actor, options?: SendOptions): Promise<TrajectStatus>;
+}
+
+const problemsOf = (error: z.ZodError): FieldProblem[] =>
+  error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message }));
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidInput(`invalid ${what}`, problemsOf(result.error));
+  return result.data;
+}
+
+export class TenancyClient {
+  private readonly covenants: Map<string, Covenant>;
+
+  /** Use `createTenancyClient`. */
+  constructor(
+    private readonly client: Client,
+    private readonly connection: Connection,
+    private readonly options: { taskQueue: string; namespace: string; historyLimit?: number },
+    covenants: Covenant[] = [],
+  ) {
+    this.covenants = new Map(
+      [...Object.values(presetCovenants), demoCovenant, ...covenants].map((c) => [c.id, c]),
+    );
+  }
+
+  /** The covenants (regions) this client can start trajecten under. */
+  get regions(): string[] {
+    return [...this.covenants.keys()];
+  }
+
+  covenant(region: string): Covenant {
+    const covenant = this.covenants.get(region);
+    if (!covenant) {
+      throw new InvalidInput(`unknown region ${region}`, [
+        { field: 'region', message: `known: ${this.regions.join(', ')}` },
+      ]);
+    }
+    return covenant;
+  }
+
+  /** Starts a traject. Throws TrajectAlreadyExists when the client reference has one already. */
+  async start(aanmelding: AanmeldingInput): Promise<TrajectHandle> {
+    const input = parse(AanmeldingInputSchema, aanmelding, 'aanmelding');
+    const covenant = this.covenant(input.region);
+    // Whoever may request urgency for the client registers it: under every preset, the care provider.
+    const registrars = covenant.permissions.URGENTIE_AANGEVRAAGD;
+    if (!registrars.includes(input.registeredBy.role)) {
+      throw new InvalidInput('invalid aanmelding', [
+        {
+          field: 'registeredBy.role',
+          message: `under covenant ${covenant.id} a traject is registered by: ${registrars.join(', ')}`,
+        },
+      ]);
+    }
+    try {
+      await this.client.workflow.start<typeof tenancyWorkflow>('tenancyWorkflow', {
+        taskQueue: this.options.taskQueue,
+        workflowId: workflowIdFor(input.clientRef),
+        args: [
+          {
+            aanmelding: {
+              trajectRef: input.clientRef,
+              origin: input.origin,
+              covenant,
+              registeredBy: input.registeredBy,
+            },
+            ...(this.options.historyLimit ? { historyLimit: this.options.historyLimit } : {}),
+          },
+        ],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: phaseKey, value: 'aanmelding' },
+          { key: regionKey, value: covenant.id },
+          { key: escalatedKey, value: false },
+        ]),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw new TrajectAlreadyExists(input.clientRef);
+      throw err;
+    }
+    return this.handle(input.clientRef);
+  }
+
+  /** A handle for an existing traject (nothing is checked until it is used). */
+  handle(clientRef: string): TrajectHandle {
+    return {
+      clientRef,
+      status: () => this.status(clientRef),
+      events: () => this.events(clientRef),
+      send: (event, actor, options) => this.send(clientRef, event, actor, options),
+    };
+  }
+
+  /**
+   * Sends an event as an actor. Returns the traject's new status, or throws InvalidEventData, RoleNotPermitted or
+   * NotAllowedInPhase (nothing changed), or TrajectNotFound.
+   */
+  async send(
+    clientRef: string,
+    event: TrajectEvent,
+    actor: Actor,
+    options: SendOptions = {},
+  ): Promise<TrajectStatus> {
+    const type = CoordinatorEventTypeSchema.safeParse(event?.type);
+    if (!type.success) {
+      throw refusalError({
+        code: 'InvalidEventData',
+        rule: 'schema',
+        message: `unknown event ${String(event?.type)}`,
+        allowed: Object.keys(eventDataSchemas),
+      });
+    }
+    const key = options.idempotencyKey;
+    try {
+      return await this.workflow(clientRef).executeUpdate(sendEventUpdate, {
+        args: [
+          {
+            event: { type: type.data, actor, ...(event.data ? { data: event.data } : {}) },
+            ...(key ? { idempotencyKey: key } : {}),
+          },
+        ],
+        ...(key ? { updateId: `${clientRef}:${key}` } : {}),
+      });
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /** Withdraws the client's consent (INGETROKKEN); possible until the lease is converted. */
+  withdraw(
+    clientRef: string,
+    actor: Actor,
+    reason: { reason: 'client' | 'verhuisd' | 'zorgaanbieder' | 'overig'; note?: string },
+    options?: SendOptions,
+  ): Promise<TrajectStatus> {
+    return this.send(clientRef, { type: 'INGETROKKEN', data: reason }, actor, options);
+  }
+
+  /** The traject's public status: phase, open deadlines, next meetings, escalations. */
+  async status(clientRef: string): Promise<TrajectStatus> {
+    try {
+      return await this.workflow(clientRef).query(statusQuery);
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /** The traject's event log: time, event, actor role and organisation (no personal data). */
+  async events(clientRef: string): Promise<EventLogEntry[]> {
+    try {
+      return await this.workflow(clientRef).query(eventsQuery);
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /** Trajecten matching a filter over the search attributes, a page at a time. */
+  async list(filter: ListFilter = {}): Promise<TrajectPage> {
+    const f = parse(ListFilterSchema, filter, 'filter');
+    const clauses = [`WorkflowType = 'tenancyWorkflow'`];
+    if (f.phase) clauses.push(`${phaseKey.name} = '${f.phase}'`);
+    if (f.region) clauses.push(`${regionKey.name} = '${f.region}'`);
+    if (f.contractForm) clauses.push(`${contractFormKey.name} = '${f.contractForm}'`);
+    if (f.escalated !== undefined) clauses.push(`${escalatedKey.name} = ${f.escalated}`);
+    if (f.meetingBefore) {
+      const before = f.meetingBefore instanceof Date ? f.meetingBefore : new Date(f.meetingBefore);
+      clauses.push(`${nextMeetingDueKey.name} < '${before.toISOString()}'`);
+    }
+    const response = await this.connection.workflowService.listWorkflowExecutions({
+      namespace: this.options.namespace,
+      query: clauses.join(' AND '),
+      pageSize: f.pageSize,
+      nextPageToken: f.nextPageToken ? Buffer.from(f.nextPageToken, 'base64') : undefined,
+    });
+    const items = (response.executions ?? []).map((execution) => summary(execution));
+    const token = response.nextPageToken?.length
+      ? Buffer.from(response.nextPageToken).toString('base64')
+      : undefined;
+    return token ? { items, nextPageToken: token } : { items };
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private workflow(clientRef: string): WorkflowHandle<typeof tenancyWorkflow> {
+    parse(ReferenceSchema, clientRef, 'client reference');
+    return this.client.workflow.getHandle(workflowIdFor(clientRef));
+  }
+
+  /** Temporal's failures, in the engine's words. */
+  private translate(err: unknown, clientRef: string): unknown {
+    if (err instanceof WorkflowNotFoundError) return new TrajectNotFound(clientRef);
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const details = (err.cause.details?.[0] ?? {}) as Partial<Refusal>;
+      const code = err.cause.type as Refusal['code'];
+      if (code === 'InvalidEventData' || code === 'RoleNotPermitted' || code === 'NotAllowedInPhase') {
+        return refusalError({ rule: 'schema', ...details, code, message: err.cause.message });
+      }
+    }
+    if (isNotFound(err)) return new TrajectNotFound(clientRef);
+    return err;
+  }
+}
+
+/** A closed workflow may answer an update with "not found" rather than a typed error. */
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: number; cause?: { code?: number } } | undefined;
+  return e?.code === 5 || e?.cause?.code === 5; // gRPC NOT_FOUND
+}
+
+function summary(execution: {
+  execution?: { workflowId?: string | null } | null;
+  status?: number | null;
+  startTime?: { seconds?: unknown; nanos?: number | null } | null;
+  searchAttributes?: { indexedFields?: Record<string, { data?: Uint8Array | null }> | null } | null;
+}): TrajectSummary {
+  const fields = execution.searchAttributes?.indexedFields ?? {};
+  const value = (name: string): unknown => {
+    const data = fields[name]?.data;
+    if (!data) return undefined;
+    const parsed: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
+    return Array.isArray(parsed) ? parsed[0] : parsed;
+  };
+  const seconds = Number(execution.startTime?.seconds ?? 0);
+  return {
+    clientRef: (execution.execution?.workflowId ?? '').replace(/^traject-/, ''),
+    phase: (value(phaseKey.name) as string | undefined) ?? null,
+    region: (value(regionKey.name) as string | undefined) ?? null,
+    contractForm: (value(contractFormKey.name) as string | undefined) ?? null,
+    escalated: value(escalatedKey.name) === true,
+    nextMeetingDue: (value(nextMeetingDueKey.name) as string | undefined) ?? null,
+    running: execution.status === 1,
+    startedAt: new Date(seconds * 1000 + (execution.startTime?.nanos ?? 0) / 1e6).toISOString(),
+  };
+}
+
+/**
+ * Connects to Temporal and returns the SDK. Without options it reads the same environment as the worker
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and API key variables), defaulting to `npm start`'s embedded server.
+ */
+export async function createTenancyClient(options: TenancyClientOptions = {}): Promise<TenancyClient> {
+  const fromEnv = parseTemporalSettings();
+  const settings: TemporalSettings = {
+    ...fromEnv,
+    ...(options.address ? { address: options.address } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+  };
+  const covenants = (options.covenants ?? []).map((c, i) => parse(CovenantSchema, c, `covenants[${i}]`));
+  const connection = await Connection.connect(connectionOptions(settings));
+  const client = new Client({ connection, namespace: settings.namespace });
+  return new TenancyClient(
+    client,
+    connection,
+    {
+      taskQueue: settings.taskQueue ?? TASK_QUEUE,
+      namespace: settings.namespace,
+      ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
+    },
+    covenants,
+  );
+}
