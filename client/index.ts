@@ -36,6 +36,16 @@ export {
 } from './errors';
 export { ConfigError } from './config';
 export {
+  readHistories,
+  readHistoryFile,
+  writeHistory,
+  chainToJSON,
+  type HistoryChain,
+} from './audit/history-file';
+export { type ReplayOutcome, type ReplayOptions } from './audit/replay';
+export { buildTimeline, type Timeline, type TimelineEntry, type TimelineEffect } from './audit/timeline';
+export { timelineHtml } from './audit/timeline-html';
+export {
   checkCovenant,
   coordinatorEventTypes,
   demoCovenant,

@@ -45,7 +45,11 @@ import {
   phaseKey,
   regionKey,
 } from '../workflows/search-attributes';
+import type { HistoryChain } from './audit/history-file';
+import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit/replay';
+import { buildTimeline, type Timeline } from './audit/timeline';
 import { connectionOptions, parseTemporalSettings, type TemporalSettings } from './config';
+import { fetchHistoryChain } from './history';
 import {
   InvalidInput,
   refusalError,
@@ -317,6 +321,26 @@ export class TenancyClient {
       ? Buffer.from(response.nextPageToken).toString('base64')
       : undefined;
     return token ? { items, nextPageToken: token } : { items };
+  }
+
+  /** The whole recorded history of a traject: every run of its workflow through continue-as-new, oldest first. */
+  async history(clientRef: string): Promise<HistoryChain> {
+    const workflowId = workflowIdFor(parse(ReferenceSchema, clientRef, 'client reference'));
+    try {
+      return { workflowId, runs: await fetchHistoryChain(this.client, workflowId) };
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /** Replays histories with the current workflow code: proof that today's code reproduces them, or where not. */
+  replay(histories: HistoryChain[], options?: ReplayOptions): Promise<ReplayOutcome[]> {
+    return replayHistories(histories, options);
+  }
+
+  /** A traject's timeline, rebuilt from its history by running the machine over the recorded events. */
+  async timeline(traject: string | HistoryChain): Promise<Timeline> {
+    return buildTimeline(typeof traject === 'string' ? await this.history(traject) : traject);
   }
 
   /** Closes the connection. */

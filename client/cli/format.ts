@@ -1,4 +1,5 @@
 /** How the command line shows statuses, event logs and lists to a person (`--json` shows the data itself). */
+import type { Timeline } from '../audit/timeline';
 import type { EventLogEntry, TrajectStatus, TrajectSummary } from '../tenancy-client';
 
 const when = (iso: string | null | undefined) =>
@@ -81,4 +82,33 @@ export function formatList(items: TrajectSummary[]): string {
         `${t.clientRef.padEnd(20)} ${String(t.phase).padEnd(18)} ${String(t.region).padEnd(16)} ${t.escalated ? 'escalated' : '         '}  next meeting ${day(t.nextMeetingDue)}`,
     )
     .join('\n');
+}
+
+export function formatTimeline(t: Timeline): string {
+  const header = [
+    `traject ${t.trajectRef} (${t.region}), ${t.runs} run(s), now ${t.status.phase}`,
+    `phases: ${t.phases.map((p) => `${p.phase} ${day(p.from)}`).join(' → ')}`,
+    `invitations: ${t.invitations.map((i) => `${i.meeting} ${i.number} ${day(i.at)} (due ${day(i.dueBy)}, ${i.outcome})`).join('; ') || 'none'}`,
+    `escalations: ${t.escalations.map((e) => `${e.kind}${e.reference ? ` ${e.reference}` : ''} ${day(e.at)}`).join('; ') || 'none'}`,
+    `refused signals: ${t.refusedSignals}`,
+    t.verified.mismatches.length
+      ? `reconstruction DIFFERS from the recorded statuses: ${t.verified.mismatches.join('; ')}`
+      : `reconstruction matches all ${t.verified.checks} recorded statuses`,
+    '',
+  ];
+  const lines = t.entries.map((e) => {
+    const actor = e.actor
+      ? `${e.actor.role}${e.actor.organisation ? ` (${e.actor.organisation})` : ''}`
+      : e.source;
+    const phase =
+      e.phaseBefore === e.phaseAfter ? e.phaseAfter : `${e.phaseBefore ?? '-'} -> ${e.phaseAfter}`;
+    const details = [
+      ...e.timersStarted.map((x) => `+timer ${x.event} ${when(x.fireAt)}`),
+      ...e.timersCancelled.map((x) => `-timer ${x}`),
+      ...e.effects.map((f) => `${f.type} ${f.about} [${f.outcome}]`),
+      ...(e.refused ? [`REFUSED ${e.refused.code} (${e.refused.rule})`] : []),
+    ];
+    return `${when(e.at)}  ${e.event.padEnd(28)} ${actor.padEnd(28)} ${phase}${details.length ? `\n${details.map((d) => `${' '.repeat(20)}${d}`).join('\n')}` : ''}`;
+  });
+  return [...header, ...lines].join('\n');
 }

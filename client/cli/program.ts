@@ -3,7 +3,7 @@
  * machine output. Exit codes: 0 done, 2 refused or invalid input (the message says why and what is allowed),
  * 1 anything else.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -15,11 +15,24 @@ import {
   renderDiagram,
   type Covenant,
 } from '../../machines';
+import { chainToJSON, readHistories, readHistoryFile, writeHistory } from '../audit/history-file';
+import { bundleWorkflows, replayHistories } from '../audit/replay';
+import { buildTimeline } from '../audit/timeline';
+import { timelineHtml } from '../audit/timeline-html';
 import { ConfigError } from '../config';
 import { EventRefused, InvalidInput, TidwError } from '../errors';
 import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
-import { formatEvents, formatList, formatStatus } from './format';
+import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
+
+/** Thrown when one or more histories do not replay (exit 1: the code, not the input, is at fault). */
+class ReplayFailed extends TidwError {
+  readonly code = 'ReplayFailed';
+  readonly refused = false;
+  constructor(count: number) {
+    super(`${count} history(ies) did not replay with the current workflow code`);
+  }
+}
 
 export interface CliIo {
   out: (text: string) => void;
@@ -230,6 +243,90 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       const diagram = renderDiagram(covenant);
       print({ mermaid: diagram }, () => diagram.trimEnd());
+    });
+
+  program
+    .command('history')
+    .description(
+      "export a traject's whole history (every run through continue-as-new) in Temporal's JSON format",
+    )
+    .argument('<ref>', "the client's reference")
+    .option(
+      '--out <file.json|dir>',
+      'a .json file holds the whole chain; a directory gets one standard file per run',
+    )
+    .action(async (ref: string, opts: { out?: string }) => {
+      const chain = await (await connect()).history(ref);
+      if (!opts.out) {
+        io.out(chainToJSON(chain).trimEnd());
+        return;
+      }
+      const files = writeHistory(chain, opts.out);
+      print(
+        { workflowId: chain.workflowId, runs: chain.runs.length, files },
+        () => `${chain.runs.length} run(s) of ${chain.workflowId} written to ${files.join(', ')}`,
+      );
+    });
+
+  program
+    .command('replay')
+    .description(
+      'replay recorded histories with the current workflow code; exit 0 only when every one replays',
+    )
+    .argument('<paths...>', 'history files (a chain or standard runs) and directories of them')
+    .action(async (paths: string[]) => {
+      const chains = readHistories(paths);
+      const bundling = Date.now();
+      const workflowBundle = await bundleWorkflows();
+      const started = Date.now();
+      const outcomes = await replayHistories(chains, {
+        workflowBundle,
+        onResult: (o, done, total) => {
+          if (total > 1) io.err(`replayed ${done}/${total}`);
+        },
+      });
+      const seconds = (Date.now() - started) / 1000;
+      const rate = outcomes.length / Math.max(seconds, 0.001);
+      print({ outcomes, seconds, historiesPerSecond: rate, bundleSeconds: (started - bundling) / 1000 }, () =>
+        [
+          ...outcomes.map((o) =>
+            o.ok
+              ? `OK      ${o.workflowId} run ${o.runId} (${o.events} events)`
+              : `FAILED  ${o.workflowId} run ${o.runId}: ${o.error}`,
+          ),
+          `${outcomes.filter((o) => o.ok).length}/${outcomes.length} histories replay with the current workflow code (${seconds.toFixed(1)} s, ${rate.toFixed(1)} histories/s)`,
+        ].join('\n'),
+      );
+      if (outcomes.some((o) => !o.ok)) throw new ReplayFailed(outcomes.filter((o) => !o.ok).length);
+    });
+
+  program
+    .command('timeline')
+    .description(
+      'a traject as a timeline rebuilt from its history: phases, events, who, timers, invitations, escalations',
+    )
+    .argument('<ref-or-file>', "a client's reference, or a history file (.json)")
+    .addOption(
+      new Option('--format <format>', 'text, or a self-contained HTML page with a swimlane')
+        .choices(['text', 'html'])
+        .default('text'),
+    )
+    .option('--out <file>', 'write to this file instead of printing')
+    .action(async (target: string, opts: { format: 'text' | 'html'; out?: string }) => {
+      const timeline = await buildTimeline(
+        target.endsWith('.json') ? readHistoryFile(target) : await (await connect()).history(target),
+      );
+      const text = json
+        ? JSON.stringify(timeline, null, 2)
+        : opts.format === 'html'
+          ? timelineHtml(timeline)
+          : formatTimeline(timeline);
+      if (opts.out) {
+        writeFileSync(opts.out, text);
+        io.out(`timeline of ${timeline.trajectRef} written to ${opts.out}`);
+      } else {
+        io.out(text.trimEnd());
+      }
     });
 
   const covenant = program.command('covenant').description('work with covenant files');

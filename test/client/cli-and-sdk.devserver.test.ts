@@ -328,7 +328,7 @@ describe('list', () => {
         .filter((t) => t.clientRef.startsWith('lijst-'))
         .map((t) => `${t.clientRef} ${t.phase}`)
         .sort();
-    for (let i = 0; i < 100 && JSON.stringify(await listed()) !== JSON.stringify(expected); i += 1) {
+    for (let i = 0; i < 300 && JSON.stringify(await listed()) !== JSON.stringify(expected); i += 1) {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await listed()).toEqual(expected);

@@ -53,7 +53,11 @@ export const START = '2026-01-05T09:00:00.000Z';
 /** The actor the tests use for a role: the covenant's first organisation of that role. */
 export function actorFor(covenant: Covenant, role: Role): Actor {
   if (rolesWithoutOrganisation.includes(role)) return { role, personId: `${role}-1` };
-  return { role, organisation: defaultOrganisation(covenant, role) ?? 'Testorganisatie', personId: `${role}-1` };
+  return {
+    role,
+    organisation: defaultOrganisation(covenant, role) ?? 'Testorganisatie',
+    personId: `${role}-1`,
+  };
 }
 
 export function initialModel(covenant: Covenant, trajectRef = 'client-0001', at = START): ModelState {

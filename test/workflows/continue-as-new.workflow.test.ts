@@ -91,4 +91,4 @@ test('a three-year traject through continue-as-new ends as the same traject in o
     await continued.finish();
     await single.finish();
   }
-});
+}, 300_000);
