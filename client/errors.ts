@@ -89,6 +89,26 @@ export class InvalidInput extends TidwError {
   }
 }
 
+/** Thrown when a payload cannot be decrypted: its key is not in the key ring, or its traject's data key is gone. */
+export class KeyNotAvailable extends TidwError {
+  readonly code = 'KeyNotAvailable';
+  override readonly name = 'KeyNotAvailable';
+  readonly refused = false;
+}
+
+/** Thrown when a traject's data was erased on request: only event types and times remain. */
+export class TrajectErased extends TidwError {
+  readonly code = 'TrajectErased';
+  override readonly name = 'TrajectErased';
+  readonly refused = true;
+  constructor(
+    readonly clientRef: string,
+    readonly erasedAt: string,
+  ) {
+    super(`the data of traject ${clientRef} was erased on ${erasedAt}; only event types and times remain`);
+  }
+}
+
 const refusals = { InvalidEventData, RoleNotPermitted, NotAllowedInPhase } as const;
 
 /** The typed error for a refusal. */

@@ -32,8 +32,15 @@ export {
   TrajectNotFound,
   TrajectAlreadyExists,
   InvalidInput,
+  KeyNotAvailable,
+  TrajectErased,
   type FieldProblem,
 } from './errors';
+export { type AccessExport } from './tenancy-client';
+export { loadEncryption, type Encryption } from './privacy/config';
+export { generateKeyRing, saveKeyRing, KeyRing } from './privacy/keyring';
+export { startCodecServer, loadCodecServerSettings, type CodecServer } from './privacy/codec-server';
+export { TrajectCodec } from './privacy/codec';
 export { ConfigError } from './config';
 export {
   readHistories,

@@ -11,6 +11,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   ActorSchema,
@@ -26,6 +27,7 @@ import {
   type Actor,
   type CoordinatorEventType,
   type Covenant,
+  type PublicStatus,
   type Refusal,
 } from '../machines';
 import type { tenancyWorkflow } from '../workflows';
@@ -47,16 +49,20 @@ import {
 } from '../workflows/search-attributes';
 import type { HistoryChain } from './audit/history-file';
 import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit/replay';
-import { buildTimeline, type Timeline } from './audit/timeline';
+import { buildTimeline, decoderFor, type Timeline, type TimelineEntry } from './audit/timeline';
 import { connectionOptions, parseTemporalSettings, type TemporalSettings } from './config';
 import { fetchHistoryChain } from './history';
 import {
   InvalidInput,
   refusalError,
   TrajectAlreadyExists,
+  TrajectErased,
   TrajectNotFound,
   type FieldProblem,
 } from './errors';
+import { projectRoot } from './paths';
+import { loadEncryption, type Encryption } from './privacy/config';
+import type { DataKeyState } from './privacy/data-keys';
 
 export type { TrajectStatus, EventLogEntry } from '../workflows/messages';
 
@@ -73,6 +79,31 @@ export interface TenancyClientOptions {
   covenants?: Covenant[];
   /** Continue a traject's workflow as new once its history has this many events (default 300). */
   historyLimit?: number;
+  /**
+   * Encryption of everything stored (key ring and data keys); by default from the environment (TIDW_KEYRING_FILE,
+   * TIDW_KEYRING, TIDW_DATA_KEYS_DIR, or `npm start`'s .data/keyring.json). `false`: payloads stay plain.
+   */
+  encryption?: Encryption | false;
+}
+
+/** What the engine holds about one client, for an access request (GDPR art. 15). */
+export interface AccessExport {
+  format: 'tidw-access-export/1';
+  clientRef: string;
+  workflowId: string;
+  exportedAt: string;
+  region: string;
+  status: PublicStatus;
+  /** Every event of the traject as recorded, with its data (notes included) and who sent it (role, organisation). */
+  events: Array<
+    Pick<
+      TimelineEntry,
+      'at' | 'source' | 'event' | 'actor' | 'data' | 'phaseBefore' | 'phaseAfter' | 'refused'
+    >
+  >;
+  /** What was sent to the partners about the client, and whether it arrived. */
+  deliveries: Array<{ at: string; type: string; about: string; outcome: string; to: string[] }>;
+  dataKey: DataKeyState | { state: 'not encrypted' };
 }
 
 /** What a care provider registers to start a traject. */
@@ -161,6 +192,7 @@ export class TenancyClient {
     private readonly connection: Connection,
     private readonly options: { taskQueue: string; namespace: string; historyLimit?: number },
     covenants: Covenant[] = [],
+    readonly encryption?: Encryption,
   ) {
     this.covenants = new Map(
       [...Object.values(presetCovenants), demoCovenant, ...covenants].map((c) => [c.id, c]),
@@ -325,7 +357,8 @@ export class TenancyClient {
 
   /** The whole recorded history of a traject: every run of its workflow through continue-as-new, oldest first. */
   async history(clientRef: string): Promise<HistoryChain> {
-    const workflowId = workflowIdFor(parse(ReferenceSchema, clientRef, 'client reference'));
+    this.assertNotErased(clientRef);
+    const workflowId = workflowIdFor(clientRef);
     try {
       return { workflowId, runs: await fetchHistoryChain(this.client, workflowId) };
     } catch (err) {
@@ -335,12 +368,86 @@ export class TenancyClient {
 
   /** Replays histories with the current workflow code: proof that today's code reproduces them, or where not. */
   replay(histories: HistoryChain[], options?: ReplayOptions): Promise<ReplayOutcome[]> {
-    return replayHistories(histories, options);
+    return replayHistories(histories, {
+      ...(this.encryption ? { codec: this.encryption.codec } : {}),
+      ...options,
+    });
   }
 
   /** A traject's timeline, rebuilt from its history by running the machine over the recorded events. */
   async timeline(traject: string | HistoryChain): Promise<Timeline> {
-    return buildTimeline(typeof traject === 'string' ? await this.history(traject) : traject);
+    const chain = typeof traject === 'string' ? await this.history(traject) : traject;
+    if (typeof traject !== 'string') this.assertNotErased(chain.workflowId.replace(/^traject-/, ''));
+    return buildTimeline(chain, decoderFor(this.encryption?.codec));
+  }
+
+  /**
+   * Erases a traject on request (GDPR art. 17) by destroying its data key: every payload of it becomes unreadable for
+   * good, the traject is closed, and only what Temporal itself records (event types and times) remains. The covenant
+   * says who may (its `erasure` roles).
+   */
+  async erase(clientRef: string, actor: Actor): Promise<{ clientRef: string; erasedAt: string }> {
+    if (!this.encryption) {
+      throw new InvalidInput('erasure needs encryption', [
+        { field: 'encryption', message: 'configure a key ring (TIDW_KEYRING_FILE)' },
+      ]);
+    }
+    const who = parse(ActorSchema, actor, 'actor');
+    const status = await this.status(clientRef);
+    const covenant = this.covenant(status.region);
+    if (!covenant.erasure.includes(who.role)) {
+      throw refusalError({
+        code: 'RoleNotPermitted',
+        rule: 'erasure',
+        message: `a ${who.role} may not erase trajecten under covenant ${covenant.id}; allowed: ${covenant.erasure.join(', ')}`,
+        allowed: covenant.erasure,
+      });
+    }
+    const handle = this.workflow(clientRef);
+    if ((await handle.describe()).status.name === 'RUNNING')
+      await handle.terminate('erased on request (GDPR art. 17)');
+    const erasedAt = this.encryption.dataKeys.erase(workflowIdFor(clientRef), {
+      role: who.role,
+      ...(who.organisation ? { organisation: who.organisation } : {}),
+    });
+    return { clientRef, erasedAt };
+  }
+
+  /** Everything the engine holds about one client, decrypted, for an access request (GDPR art. 15). */
+  async export(clientRef: string): Promise<AccessExport> {
+    const timeline = await this.timeline(clientRef);
+    return {
+      format: 'tidw-access-export/1',
+      clientRef,
+      workflowId: timeline.workflowId,
+      exportedAt: new Date().toISOString(),
+      region: timeline.region,
+      status: timeline.status,
+      events: timeline.entries.map(
+        ({ at, source, event, actor, data, phaseBefore, phaseAfter, refused }) => ({
+          at,
+          source,
+          event,
+          ...(actor ? { actor } : {}),
+          ...(data ? { data } : {}),
+          phaseBefore,
+          phaseAfter,
+          ...(refused ? { refused } : {}),
+        }),
+      ),
+      deliveries: timeline.entries.flatMap((e) =>
+        e.effects.map((f) => ({
+          at: e.at,
+          type: f.type,
+          about: f.about,
+          outcome: f.outcome,
+          to: [...f.delivered, ...f.rejected],
+        })),
+      ),
+      dataKey: this.encryption
+        ? this.encryption.dataKeys.state(timeline.workflowId)
+        : { state: 'not encrypted' },
+    };
   }
 
   /** Closes the connection. */
@@ -349,8 +456,15 @@ export class TenancyClient {
   }
 
   private workflow(clientRef: string): WorkflowHandle<typeof tenancyWorkflow> {
-    parse(ReferenceSchema, clientRef, 'client reference');
+    this.assertNotErased(clientRef);
     return this.client.workflow.getHandle(workflowIdFor(clientRef));
+  }
+
+  /** An erased traject has nothing left to show: say so, rather than fail to decrypt. */
+  private assertNotErased(clientRef: string): void {
+    parse(ReferenceSchema, clientRef, 'client reference');
+    const state = this.encryption?.dataKeys.state(workflowIdFor(clientRef));
+    if (state?.state === 'erased') throw new TrajectErased(clientRef, state.erasedAt);
   }
 
   /** Temporal's failures, in the engine's words. */
@@ -415,8 +529,21 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
     ...(options.tls ? { tls: options.tls } : {}),
   };
   const covenants = (options.covenants ?? []).map((c, i) => parse(CovenantSchema, c, `covenants[${i}]`));
+  const encryption =
+    options.encryption === false
+      ? undefined
+      : (options.encryption ??
+        loadEncryption(process.env, {
+          dataDir: join(projectRoot(), process.env.TIDW_DATA_DIR ?? '.data'),
+          root: projectRoot(),
+          embedded: !settings.address,
+        }));
   const connection = await Connection.connect(connectionOptions(settings));
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    ...(encryption ? { dataConverter: { payloadCodecs: [encryption.codec] } } : {}),
+  });
   return new TenancyClient(
     client,
     connection,
@@ -426,5 +553,6 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
       ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
     },
     covenants,
+    encryption,
   );
 }

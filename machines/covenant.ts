@@ -94,6 +94,8 @@ export const CovenantSchema = z
     conversionSignatories: roleList,
     permissions: PermissionsSchema,
     escalationTargets: z.record(EscalationKindSchema, roleList),
+    /** Who may have a traject's data erased (right to erasure, GDPR art. 17): its data key is destroyed. */
+    erasure: roleList,
     /** Who is asked to help when rent arrears are signalled (Amsterdam agreement 7, financial management). */
     financialSupportBy: roleList,
     /** Who is invited to each meeting: the invitation's attendees, by role. */
@@ -131,6 +133,16 @@ export const CovenantSchema = z
           message: 'a buurtbewoner may only report nuisance (OVERLAST_GEMELD) or concerns (ZORGEN_GEMELD)',
         });
       }
+    }
+    if (
+      Array.isArray(covenant.erasure) &&
+      covenant.erasure.some((r) => r === 'auditor' || r === 'buurtbewoner')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['erasure'],
+        message: 'erasure is for the partners responsible for the data, not for an auditor or a neighbour',
+      });
     }
     for (const role of Array.isArray(covenant.conversionSignatories) ? covenant.conversionSignatories : []) {
       if (!rolesFor('OMKLAPPEN_AKKOORD').includes(role)) {

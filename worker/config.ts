@@ -13,7 +13,8 @@ import {
   port,
   type TemporalSettings,
 } from '../client/config';
-import { projectRoot } from './paths';
+import { projectRoot } from '../client/paths';
+import { loadEncryption, type Encryption } from '../client/privacy/config';
 
 const WorkerEnvSchema = z.object({
   TIDW_DATA_DIR: z.string().min(1).default('.data'),
@@ -41,6 +42,8 @@ export interface WorkerConfig {
   metricsPort: number;
   logLevel: z.infer<typeof WorkerEnvSchema>['TIDW_LOG_LEVEL'];
   delivery: { endpoints: Endpoints; outboxDir: string; timeoutMs: number };
+  /** The codec for every payload; always there: made on first start for the embedded server, required for a cluster. */
+  encryption: Encryption;
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
@@ -82,8 +85,24 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     }
     endpoints = result.data;
   }
+  const encryption = loadEncryption(env, {
+    dataDir,
+    root: projectRoot(),
+    embedded: !temporal.address,
+    create: true,
+  });
+  if (!encryption) {
+    throw new ConfigError([
+      {
+        variable: 'TIDW_KEYRING_FILE',
+        message:
+          'a worker on a Temporal cluster encrypts what it stores: give a key ring (tidw keys generate --out keyring.json)',
+      },
+    ]);
+  }
   return {
     temporal,
+    encryption,
     dataDir,
     uiPort: e.TIDW_UI_PORT,
     metricsPort: e.TIDW_METRICS_PORT,

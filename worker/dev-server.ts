@@ -22,6 +22,8 @@ export interface DevServerOptions {
   dataDir: string;
   /** `sqlite` (default): state in dataDir/temporal.db, surviving restarts; `memory`: nothing kept. */
   persistence?: 'sqlite' | 'memory';
+  /** A codec server the Web UI should use to show decrypted payloads to an authorised user. */
+  uiCodecEndpoint?: string;
   port: number;
   uiPort: number;
   namespace: string;
@@ -62,6 +64,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.namespace,
     '--log-level',
     'warn',
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...searchAttributeArgs(),
   ];
   // Its own process group: Ctrl-C reaches us first, so the worker drains before the server goes.

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ConfigError, connectionOptions } from '../client/config';
+import { loadCodecServerSettings, startCodecServer } from '../client/privacy/codec-server';
 import { temporalBinaries } from './binaries';
 import { loadWorkerConfig } from './config';
 import { startDevServer, type DevServer } from './dev-server';
@@ -24,6 +25,16 @@ async function main(): Promise<void> {
     }),
   });
 
+  // With codec tokens configured, an authorised user sees decrypted payloads in the Web UI; others see ciphertext.
+  const codecSettings = loadCodecServerSettings(process.env);
+  const codecServer = codecSettings
+    ? await startCodecServer({
+        ...codecSettings,
+        codec: config.encryption.codec,
+        logger: logger.child({ component: 'codec-server' }),
+      })
+    : undefined;
+
   let server: DevServer | undefined;
   if (!config.temporal.address) {
     const { cli } = await temporalBinaries();
@@ -34,6 +45,7 @@ async function main(): Promise<void> {
       uiPort: config.uiPort,
       namespace: config.temporal.namespace,
       logger,
+      ...(codecServer ? { uiCodecEndpoint: codecServer.url } : {}),
     });
   }
   try {
@@ -52,6 +64,7 @@ async function main(): Promise<void> {
         delivery: config.delivery,
         logger: logger.child({ component: 'activities' }),
       }),
+      dataConverter: { payloadCodecs: [config.encryption.codec] },
     });
     logger.info(
       {
@@ -61,6 +74,9 @@ async function main(): Promise<void> {
         ...(server && { 'temporal.ui': server.uiUrl }),
         ...(config.metricsPort > 0 && { 'metrics.url': `http://localhost:${config.metricsPort}/metrics` }),
         'outbox.dir': Object.keys(config.delivery.endpoints).length ? undefined : config.delivery.outboxDir,
+        'encryption.keyring': config.encryption.keyringSource,
+        'encryption.dataKeys': config.encryption.dataKeys.dir,
+        ...(codecServer && { 'codec.url': codecServer.url }),
       },
       'worker running, Ctrl-C to stop',
     );
@@ -71,6 +87,7 @@ async function main(): Promise<void> {
     logger.info({}, 'worker stopped');
   } finally {
     await server?.stop();
+    await codecServer?.close();
   }
 }
 

@@ -1,4 +1,5 @@
 /** The tenancy worker: the workflow bundle and the activities on the `thuis-in-de-wijk` task queue. */
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { TenancyActivities } from '../activities';
 
@@ -24,6 +25,8 @@ export interface TenancyWorkerOptions {
   workflowBundle: WorkflowBundle;
   /** An identity for the Temporal UI; defaults to host and pid. */
   identity?: string;
+  /** The payload codec (encryption) for everything the worker sends and reads. */
+  dataConverter?: DataConverter;
 }
 
 export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Worker> {
@@ -34,5 +37,6 @@ export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Work
     workflowBundle: options.workflowBundle,
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

@@ -2,6 +2,7 @@
  * Proving that today's code reproduces recorded trajecten: each history is replayed with the current workflow code;
  * a difference is a nondeterminism error that names the event where it diverged.
  */
+import type { PayloadCodec } from '@temporalio/common';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { HistoryChain } from './history-file';
 
@@ -19,6 +20,8 @@ export interface ReplayOptions {
   workflowBundle?: WorkflowBundle;
   /** Where the workflow code is, when not bundled (defaults to this package's workflows). */
   workflowsPath?: string;
+  /** The codec the histories were written with (encryption); without its keys they cannot be replayed. */
+  codec?: PayloadCodec;
   /** Called after each history, for progress. */
   onResult?: (outcome: ReplayOutcome, done: number, total: number) => void;
 }
@@ -50,6 +53,12 @@ async function quietRuntime(): Promise<void> {
   }
 }
 
+/** Whether any payload of a history is encrypted. */
+function isEncrypted(history: HistoryChain['runs'][number]['history']): boolean {
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return new TextDecoder().decode(input?.metadata?.encoding ?? new Uint8Array()) === 'binary/encrypted';
+}
+
 /** Replays every run of every chain with the current workflow code. */
 export async function replayHistories(
   chains: HistoryChain[],
@@ -63,9 +72,32 @@ export async function replayHistories(
   );
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.workflowsPath));
   const events = new Map(runs.map((r) => [r.runId, r.history.events?.length ?? 0]));
+  const total = runs.length;
   const outcomes: ReplayOutcome[] = [];
+  if (!options.codec) {
+    // An encrypted history cannot replay without its keys: say so, rather than fail inside the converter.
+    const locked = runs.filter((r) => isEncrypted(r.history));
+    for (const run of locked) {
+      const outcome: ReplayOutcome = {
+        workflowId: run.workflowId,
+        runId: run.runId,
+        events: events.get(run.runId) ?? 0,
+        ok: false,
+        error:
+          'key not available: this history is encrypted; configure its key ring (TIDW_KEYRING_FILE) and data keys (TIDW_DATA_KEYS_DIR)',
+      };
+      outcomes.push(outcome);
+      options.onResult?.(outcome, outcomes.length, total);
+    }
+    runs.splice(0, runs.length, ...runs.filter((r) => !locked.includes(r)));
+    if (runs.length === 0) return outcomes;
+  }
   const results = Worker.runReplayHistories(
-    { workflowBundle, replayName: 'tidw-replay' },
+    {
+      workflowBundle,
+      replayName: 'tidw-replay',
+      ...(options.codec ? { dataConverter: { payloadCodecs: [options.codec] } } : {}),
+    },
     runs.map(({ workflowId, history }) => ({ workflowId, history })),
   );
   for await (const result of results) {
@@ -77,7 +109,7 @@ export async function replayHistories(
       ...(result.error ? { error: result.error.message } : {}),
     };
     outcomes.push(outcome);
-    options.onResult?.(outcome, outcomes.length, runs.length);
+    options.onResult?.(outcome, outcomes.length, total);
   }
   return outcomes;
 }

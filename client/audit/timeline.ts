@@ -5,7 +5,7 @@
  * and cancelled, which effects it asked for, and how their deliveries went. The reconstruction checks itself against
  * every status the workflow recorded (each update's result, and the final result).
  */
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 import {
@@ -25,6 +25,7 @@ import {
 } from '../../machines';
 import type { DeliveryResult } from '../../activities/types';
 import type { SendEventArgs, TenancyWorkflowInput, TrajectStatus } from '../../workflows/messages';
+import { KeyNotAvailable } from '../errors';
 import type { History } from '../history';
 import type { HistoryChain } from './history-file';
 
@@ -34,7 +35,23 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 /** Turns recorded payloads back into values (the default converter; with encryption, decrypt first). */
 export type PayloadDecoder = (payloads: Payload[]) => Promise<unknown[]>;
 const plainDecoder: PayloadDecoder = (payloads) =>
-  Promise.resolve(payloads.map((p) => defaultPayloadConverter.fromPayload(p)));
+  Promise.resolve(
+    payloads.map((p) => {
+      if (new TextDecoder().decode(p.metadata?.encoding ?? new Uint8Array()) === 'binary/encrypted') {
+        throw new KeyNotAvailable(
+          'key not available: this history is encrypted; configure its key ring (TIDW_KEYRING_FILE) and data keys',
+        );
+      }
+      return defaultPayloadConverter.fromPayload(p);
+    }),
+  );
+
+/** A decoder that first opens payloads with a codec (decryption), then converts them. */
+export function decoderFor(codec?: PayloadCodec): PayloadDecoder {
+  if (!codec) return plainDecoder;
+  return async (payloads) =>
+    (await codec.decode(payloads)).map((p) => defaultPayloadConverter.fromPayload(p));
+}
 
 export interface TimelineEffect {
   id: string;
@@ -54,6 +71,8 @@ export interface TimelineEntry {
   source: 'start' | 'update' | 'signal' | 'timer';
   event: string;
   actor?: { role: string; organisation?: string };
+  /** The event's data as sent, notes included: readable only with the traject's key. */
+  data?: Record<string, unknown>;
   phaseBefore: Phase | null;
   phaseAfter: Phase;
   /** Set for a signal the traject refused: the rule and why (a refused update never reaches history). */
@@ -163,7 +182,7 @@ export async function buildTimeline(
       step: Step,
       at: string,
       before: Phase | null,
-      entry: Pick<TimelineEntry, 'source' | 'event' | 'actor' | 'refused'>,
+      entry: Pick<TimelineEntry, 'source' | 'event' | 'actor' | 'refused' | 'data'>,
     ) => {
       snapshot = step.snapshot;
       timers = step.timers;
@@ -230,6 +249,7 @@ export async function buildTimeline(
           role: event.actor.role,
           ...(event.actor.organisation ? { organisation: event.actor.organisation } : {}),
         },
+        ...(Object.keys(event.data).length ? { data: event.data } : {}),
       });
     };
 

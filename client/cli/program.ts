@@ -3,8 +3,9 @@
  * machine output. Exit codes: 0 done, 2 refused or invalid input (the message says why and what is allowed),
  * 1 anything else.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { Command, CommanderError, Option } from 'commander';
 import {
   checkCovenant,
@@ -17,10 +18,14 @@ import {
 } from '../../machines';
 import { chainToJSON, readHistories, readHistoryFile, writeHistory } from '../audit/history-file';
 import { bundleWorkflows, replayHistories } from '../audit/replay';
-import { buildTimeline } from '../audit/timeline';
+import { buildTimeline, decoderFor, type Timeline } from '../audit/timeline';
 import { timelineHtml } from '../audit/timeline-html';
 import { ConfigError } from '../config';
-import { EventRefused, InvalidInput, TidwError } from '../errors';
+import { EventRefused, InvalidInput, TidwError, TrajectErased } from '../errors';
+import { projectRoot } from '../paths';
+import { loadCodecServerSettings, startCodecServer } from '../privacy/codec-server';
+import { loadEncryption, type Encryption } from '../privacy/config';
+import { generateKeyRing, saveKeyRing } from '../privacy/keyring';
 import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
@@ -71,6 +76,19 @@ function loadCovenant(path: string): Covenant {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let json = false;
   let client: TenancyClient | undefined;
+  /** The key ring and data keys for commands that read histories without a server (replay, timeline of a file). */
+  let local: Encryption | undefined | null = null;
+  const localEncryption = (): Encryption | undefined => {
+    if (local === null) {
+      const root = projectRoot();
+      local = loadEncryption(io.env, {
+        dataDir: join(root, io.env.TIDW_DATA_DIR ?? '.data'),
+        root,
+        embedded: !io.env.TEMPORAL_ADDRESS,
+      });
+    }
+    return local;
+  };
   const print = (data: unknown, text: () => string) => io.out(json ? JSON.stringify(data, null, 2) : text());
   const connect = async () => {
     client ??= await (io.connect ?? ((covenants) => createTenancyClient({ covenants })))(
@@ -279,8 +297,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const bundling = Date.now();
       const workflowBundle = await bundleWorkflows();
       const started = Date.now();
+      const codec = localEncryption()?.codec;
       const outcomes = await replayHistories(chains, {
         workflowBundle,
+        ...(codec ? { codec } : {}),
         onResult: (o, done, total) => {
           if (total > 1) io.err(`replayed ${done}/${total}`);
         },
@@ -313,9 +333,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     )
     .option('--out <file>', 'write to this file instead of printing')
     .action(async (target: string, opts: { format: 'text' | 'html'; out?: string }) => {
-      const timeline = await buildTimeline(
-        target.endsWith('.json') ? readHistoryFile(target) : await (await connect()).history(target),
-      );
+      let timeline: Timeline;
+      if (target.endsWith('.json')) {
+        const chain = readHistoryFile(target);
+        const encryption = localEncryption();
+        const state = encryption?.dataKeys.state(chain.workflowId);
+        if (state?.state === 'erased')
+          throw new TrajectErased(chain.workflowId.replace(/^traject-/, ''), state.erasedAt);
+        timeline = await buildTimeline(chain, decoderFor(encryption?.codec));
+      } else {
+        timeline = await (await connect()).timeline(target);
+      }
       const text = json
         ? JSON.stringify(timeline, null, 2)
         : opts.format === 'html'
@@ -327,6 +355,111 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       } else {
         io.out(text.trimEnd());
       }
+    });
+
+  program
+    .command('erase')
+    .description(
+      'erase a traject on request (GDPR art. 17): destroy its data key, close it; only event types and times remain',
+    )
+    .argument('<ref>', "the client's reference")
+    .addOption(asOption())
+    .action(async (ref: string, opts: { as: string }) => {
+      const result = await (await connect()).erase(ref, parseActor(opts.as));
+      print(
+        result,
+        () =>
+          `traject ${ref} erased on ${result.erasedAt}: its data key is destroyed, its payloads can no longer be read`,
+      );
+    });
+
+  program
+    .command('export')
+    .description(
+      'everything the engine holds about one client, decrypted, as JSON (GDPR art. 15, right of access)',
+    )
+    .argument('<ref>', "the client's reference")
+    .option('--out <file>', 'write to this file instead of printing')
+    .action(async (ref: string, opts: { out?: string }) => {
+      const data = JSON.stringify(await (await connect()).export(ref), null, 2);
+      if (opts.out) {
+        writeFileSync(opts.out, `${data}\n`, { mode: 0o600 });
+        io.out(`what the engine holds about ${ref} is written to ${opts.out}`);
+      } else io.out(data);
+    });
+
+  const keys = program.command('keys').description("the key ring that protects every traject's data key");
+  keys
+    .command('generate')
+    .description('write a new key ring file with one key (readable by its owner only)')
+    .requiredOption('--out <file>', 'where to write it')
+    .action((opts: { out: string }) => {
+      if (existsSync(opts.out))
+        throw new InvalidInput(`${opts.out} exists`, [
+          { field: '--out', message: 'a key ring is never overwritten; rotate it instead' },
+        ]);
+      const ring = generateKeyRing();
+      saveKeyRing(opts.out, ring);
+      print(
+        { file: opts.out, keys: ring.ids },
+        () => `key ring ${opts.out} written with key ${ring.newest.id}; keep it secret and back it up`,
+      );
+    });
+  keys
+    .command('rotate')
+    .description(
+      'add a new newest key to the key ring file and re-wrap every data key with it; older keys still decrypt',
+    )
+    .action(() => {
+      const encryption = localEncryption();
+      if (!encryption)
+        throw new InvalidInput('no key ring configured', [
+          { field: 'TIDW_KEYRING_FILE', message: 'name the key ring file to rotate' },
+        ]);
+      if (encryption.keyringSource === 'TIDW_KEYRING') {
+        throw new InvalidInput('cannot rotate an inline key ring', [
+          { field: 'TIDW_KEYRING', message: 'rotate the secret where it is kept, or use TIDW_KEYRING_FILE' },
+        ]);
+      }
+      const ring = encryption.keyring.withNewKey();
+      saveKeyRing(encryption.keyringSource, ring);
+      const rewrapped = encryption.dataKeys.rewrapAll(ring);
+      print(
+        { keyring: encryption.keyringSource, newest: ring.newest.id, keys: ring.ids, rewrapped },
+        () =>
+          `new key ${ring.newest.id} in ${encryption.keyringSource}; ${rewrapped} data key(s) re-wrapped with it. Restart workers and clients to use it.`,
+      );
+    });
+
+  program
+    .command('codec-server')
+    .description('serve /encode and /decode for the Temporal Web UI: authorised roles see decrypted payloads')
+    .option('--port <port>', 'listen here (default TIDW_CODEC_PORT or 8888)')
+    .action(async (opts: { port?: string }) => {
+      const settings = loadCodecServerSettings(io.env);
+      if (!settings)
+        throw new InvalidInput('no codec tokens configured', [
+          { field: 'TIDW_CODEC_TOKENS', message: '{"<token>": {"role": "auditor"}}' },
+        ]);
+      const encryption = localEncryption();
+      if (!encryption)
+        throw new InvalidInput('no key ring configured', [
+          { field: 'TIDW_KEYRING_FILE', message: 'the codec server decrypts with it' },
+        ]);
+      const server = await startCodecServer({
+        ...settings,
+        ...(opts.port ? { port: parsePositivePort(opts.port) } : {}),
+        codec: encryption.codec,
+        logger: createCliLogger(),
+      });
+      io.out(
+        `codec server on ${server.url} for the Web UI at ${settings.origin}; readers: ${settings.readers.join(', ')}`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
     });
 
   const covenant = program.command('covenant').description('work with covenant files');
@@ -351,6 +484,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await client?.close();
   }
+}
+
+function parsePositivePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InvalidInput('invalid --port', [{ field: '--port', message: 'expected 1 to 65535' }]);
+  return n;
+}
+
+/** Structured logs for long-running commands (the codec server), on stderr. */
+function createCliLogger() {
+  return pino(
+    { level: process.env.TIDW_LOG_LEVEL ?? 'info', base: { service: 'tidw' } },
+    pino.destination(2),
+  );
 }
 
 function readCovenantText(file: string): string {

@@ -87,6 +87,9 @@ export const almere = {
     huurachterstandOnopgelost: ['corporatie', 'zorgaanbieder', 'gemeente'],
     contactbudgetOverschreden: ['zorgaanbieder'],
   },
+  // Assumption: the municipality (which grants urgency) and the care provider (which registers the client) may have a
+  // traject's data erased on the client's request (Amsterdam agreement 10, respect for the client's privacy).
+  erasure: ['gemeente', 'zorgaanbieder'],
   // Assumption: the care provider (budget coaching) and the municipality (debt counselling) are asked.
   financialSupportBy: ['zorgaanbieder', 'gemeente'],
   // Seed 000: "iedere bewoner tijdig wordt uitgenodigd voor een kennismakingsgesprek en evaluatiegesprek".

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { decoderFor } from '../../client/audit/timeline';
 import { runCli } from '../../client/cli/program';
 import {
   buildTimeline,
@@ -25,6 +26,7 @@ import {
 import { presetCovenants } from '../../machines';
 import { bundleTenancyWorkflows } from '../../worker/worker';
 import { goldenDir } from '../support/golden';
+import { goldenEncryption, testKeysDir } from '../support/keys';
 import { actorFor } from '../support/model';
 import { sh } from '../support/processes';
 import { devServerEnvironment, recordingActivities, startWorker } from '../support/temporal';
@@ -50,13 +52,16 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function tidw(...argv: string[]) {
+/** Runs `tidw` in this process; a last argument that is an object is its environment. */
+async function tidw(...args: Array<string | Record<string, string>>) {
+  const vars = typeof args[args.length - 1] === 'object' ? (args.pop() as Record<string, string>) : {};
+  const argv = args as string[];
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
-    env: {},
+    env: { TEMPORAL_ADDRESS: 'localhost:1', ...vars },
     connect: (covenants) => createTenancyClient({ address: env.address, covenants }),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
@@ -96,7 +101,11 @@ test('a traject run on the dev server: history exported, replayed with the curre
 
   const file = join(dir, 'audit-0001.json');
   const exported = await tidw('history', 'audit-0001', '--out', file);
-  expect(exported).toMatchObject({ code: 0, out: `1 run(s) of traject-audit-0001 written to ${file}` });
+  expect(exported).toMatchObject({
+    err: '',
+    code: 0,
+    out: `1 run(s) of traject-audit-0001 written to ${file}`,
+  });
   const perRun = await tidw('history', 'audit-0001', '--out', join(dir, 'runs'));
   expect(perRun.code).toBe(0);
   expect(readdirSync(join(dir, 'runs'))).toEqual([
@@ -148,7 +157,10 @@ test('a history that does not replay makes tidw replay exit non-zero and say whi
   first.activityTaskScheduledEventAttributes!.activityType.name = 'sendEscalation';
   const tampered = join(dir, 'tampered.json');
   writeFileSync(tampered, JSON.stringify(chain));
-  const result = await tidw('replay', tampered);
+  const result = await tidw('replay', tampered, {
+    TIDW_KEYRING_FILE: join(testKeysDir, 'keyring.json'),
+    TIDW_DATA_KEYS_DIR: join(testKeysDir, 'data-keys'),
+  });
   expect(result.code).toBe(1);
   expect(result.out).toMatch(
     /FAILED\s+traject-golden-\d+ run .+: .*(sendEscalation|sendNotification|[Nn]ondetermin)/,
@@ -159,6 +171,10 @@ test('a history that does not replay makes tidw replay exit non-zero and say whi
 
 test('the HTML timeline is one self-contained page that headless Chromium renders with the swimlane', async () => {
   const html = join(dir, 'almere-happy-path.html');
+  const goldenKeys = {
+    TIDW_KEYRING_FILE: join(testKeysDir, 'keyring.json'),
+    TIDW_DATA_KEYS_DIR: join(testKeysDir, 'data-keys'),
+  };
   const written = await tidw(
     'timeline',
     join(goldenDir, 'almere-happy-path.json'),
@@ -166,11 +182,15 @@ test('the HTML timeline is one self-contained page that headless Chromium render
     'html',
     '--out',
     html,
+    goldenKeys,
   );
-  expect(written.code).toBe(0);
+  expect(written).toMatchObject({ err: '', code: 0 });
   const page = readFileSync(html, 'utf8');
   expect(page).not.toMatch(/(src|href)=["']?https?:/); // no CDN, nothing fetched
-  const timeline = await buildTimeline(readHistoryFile(join(goldenDir, 'almere-happy-path.json')));
+  const timeline = await buildTimeline(
+    readHistoryFile(join(goldenDir, 'almere-happy-path.json')),
+    decoderFor(goldenEncryption().codec),
+  );
 
   const chromium = (await sh('bash scripts/chromium.sh')).stdout.trim();
   expect(existsSync(chromium)).toBe(true);

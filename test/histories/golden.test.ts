@@ -6,22 +6,37 @@
 import { join } from 'node:path';
 import { readHistories, readHistoryFile } from '../../client/audit/history-file';
 import { replayHistories } from '../../client/audit/replay';
-import { buildTimeline } from '../../client/audit/timeline';
+import { buildTimeline, decoderFor } from '../../client/audit/timeline';
 import { phaseOf, toPublicStatus } from '../../machines';
 import { goldenCases, goldenDir } from '../support/golden';
+import { freshEncryption, goldenEncryption } from '../support/keys';
 import { invitationsOf, runScenario } from '../support/scenarios';
 
-test('every golden history replays with the current workflow code', async () => {
+const keys = goldenEncryption();
+const decode = decoderFor(keys.codec);
+
+test('every golden history replays with the current workflow code (and its key)', async () => {
   const chains = readHistories([goldenDir]);
   expect(chains.map((c) => c.file.split('/').pop()).sort()).toEqual(goldenCases.map((c) => c.file).sort());
-  const outcomes = await replayHistories(chains);
+  const outcomes = await replayHistories(chains, { codec: keys.codec });
   expect(outcomes.filter((o) => !o.ok)).toEqual([]);
   expect(outcomes.length).toBe(chains.reduce((n, c) => n + c.runs.length, 0));
   expect(outcomes.length).toBeGreaterThan(goldenCases.length); // the continued one has several runs
 });
 
+test('without the key a golden history neither replays nor reads: "key not available"', async () => {
+  const chain = readHistoryFile(join(goldenDir, 'nijmegen-exception-path.json'));
+  const [outcome] = await replayHistories([chain]);
+  expect(outcome).toMatchObject({ ok: false, error: expect.stringContaining('key not available') as string });
+  await expect(buildTimeline(chain)).rejects.toThrow(/key not available/);
+  // A key ring without this traject's data key does not open it either.
+  const other = freshEncryption();
+  const [wrongKeys] = await replayHistories([chain], { codec: other.codec });
+  expect(wrongKeys).toMatchObject({ ok: false, error: expect.stringMatching(/no data key for traject-golden-\d+/) as string });
+});
+
 test.each(goldenCases.map((c) => [c.file, c] as const))('the timeline of %s tells what happened', async (file, golden) => {
-  const timeline = await buildTimeline(readHistoryFile(join(goldenDir, file)));
+  const timeline = await buildTimeline(readHistoryFile(join(goldenDir, file)), decode);
   // It agrees with every status the workflow itself recorded.
   expect(timeline.verified.mismatches).toEqual([]);
   expect(timeline.verified.checks).toBeGreaterThan(0);
@@ -40,7 +55,7 @@ test.each(goldenCases.map((c) => [c.file, c] as const))('the timeline of %s tell
 });
 
 test('the Almere happy path, step by step: phases, who acted, the meetings invited and when they were due', async () => {
-  const timeline = await buildTimeline(readHistoryFile(join(goldenDir, 'almere-happy-path.json')));
+  const timeline = await buildTimeline(readHistoryFile(join(goldenDir, 'almere-happy-path.json')), decode);
   expect(timeline.phases.map((p) => p.phase)).toEqual([
     'aanmelding',
     'urgentie',
@@ -76,6 +91,7 @@ test('the Almere happy path, step by step: phases, who acted, the meetings invit
 test('an altered workflow (one extra activity call) fails replay with a nondeterminism error that names the event', async () => {
   const outcomes = await replayHistories([readHistoryFile(join(goldenDir, 'amsterdam-happy-path.json'))], {
     workflowsPath: require.resolve('../fixtures/altered-workflow'),
+    codec: keys.codec,
   });
   expect(outcomes).toHaveLength(1);
   expect(outcomes[0]!.ok).toBe(false);

@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type WorkflowBundle, type Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -76,6 +77,7 @@ export async function startWorker(
   env: TestWorkflowEnvironment,
   workflowBundle: WorkflowBundle,
   activities: TenancyActivities,
+  dataConverter?: DataConverter,
 ): Promise<{ worker: Worker; stop: () => Promise<void> }> {
   const worker = await createTenancyWorker({
     connection: env.nativeConnection,
@@ -83,6 +85,7 @@ export async function startWorker(
     taskQueue: TASK_QUEUE,
     workflowBundle,
     activities,
+    ...(dataConverter ? { dataConverter } : {}),
   });
   const running = worker.run();
   return {

@@ -3,7 +3,7 @@
  * workflow takes is fed to the model at the workflow's own time, so their public statuses must be equal, and the
  * activities the workflow called must be the model's effects, at the same simulated dates.
  */
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, toPublicStatus, type Covenant, type PublicStatus, type Refusal } from '../../machines';
@@ -54,23 +54,26 @@ export class TrajectDriver {
     covenant: Covenant,
     trajectRef: string,
     calls: ActivityCall[],
-    options: { historyLimit?: number } = {},
+    options: { historyLimit?: number; client?: Client } = {},
   ): Promise<TrajectDriver> {
-    const handle = await env.client.workflow.start<typeof tenancyWorkflow>('tenancyWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId: workflowIdFor(trajectRef),
-      args: [
-        {
-          aanmelding: {
-            trajectRef,
-            origin: 'BW',
-            covenant,
-            registeredBy: actorFor(covenant, 'zorgaanbieder'),
+    const handle = await (options.client ?? env.client).workflow.start<typeof tenancyWorkflow>(
+      'tenancyWorkflow',
+      {
+        taskQueue: TASK_QUEUE,
+        workflowId: workflowIdFor(trajectRef),
+        args: [
+          {
+            aanmelding: {
+              trajectRef,
+              origin: 'BW',
+              covenant,
+              registeredBy: actorFor(covenant, 'zorgaanbieder'),
+            },
+            ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
           },
-          ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
-        },
-      ],
-    });
+        ],
+      },
+    );
     const status = await handle.query(statusQuery);
     return new TrajectDriver(env, handle, initialModel(covenant, trajectRef, status.updatedAt), calls);
   }

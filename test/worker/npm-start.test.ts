@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { createTenancyClient } from '../../client';
+import { loadEncryption } from '../../client/privacy/config';
 import { presetCovenants } from '../../machines';
-import { sendEventUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/messages';
 import { actorFor } from '../support/model';
 import { freePort, run } from '../support/processes';
 
@@ -24,37 +24,25 @@ test('npm start runs server and worker; after Ctrl-C a second start finds the sa
 
   const first = run('npm', ['start'], env);
   await first.waitFor('Temporal Web UI: http://localhost:');
-  const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  const client = new Client({ connection });
-  const handle = await client.workflow.start('tenancyWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId: workflowIdFor('restart-0001'),
-    args: [
-      {
-        aanmelding: {
-          trajectRef: 'restart-0001',
-          origin: 'BW',
-          covenant,
-          registeredBy: actorFor(covenant, 'zorgaanbieder'),
-        },
-      },
-    ],
+  // The embedded default encrypts: the first start made a key ring in the data directory, and clients use it.
+  const keys = () => loadEncryption({}, { dataDir, root: dataDir, embedded: true })!;
+  const sdk = await createTenancyClient({ address: `127.0.0.1:${port}`, encryption: keys() });
+  await sdk.start({
+    clientRef: 'restart-0001',
+    region: 'almere',
+    origin: 'BW',
+    registeredBy: actorFor(covenant, 'zorgaanbieder'),
   });
-  await handle.executeUpdate(sendEventUpdate, {
-    args: [{ event: { type: 'INSTEMMING_GEGEVEN', actor: actorFor(covenant, 'client') } }],
-  });
-  await connection.close();
+  await sdk.send('restart-0001', { type: 'INSTEMMING_GEGEVEN' }, actorFor(covenant, 'client'));
+  await sdk.close();
   // npm itself ends by the signal, as in a terminal; what counts is that the worker drained before the server went.
   await first.interrupt();
   expect(first.output()).toMatch(/worker stopped[\s\S]*temporal dev server stopped/);
 
   const second = run('npm', ['start'], env);
   await second.waitFor('worker running');
-  const again = await Connection.connect({ address: `127.0.0.1:${port}` });
-  const status = await new Client({ connection: again }).workflow
-    .getHandle(workflowIdFor('restart-0001'))
-    .query(statusQuery);
-  expect(status.phase).toBe('urgentie');
+  const again = await createTenancyClient({ address: `127.0.0.1:${port}`, encryption: keys() });
+  expect((await again.status('restart-0001')).phase).toBe('urgentie');
   await again.close();
   await second.interrupt();
   expect(second.output()).toMatch(/worker stopped[\s\S]*temporal dev server stopped/);
