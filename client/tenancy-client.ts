@@ -52,6 +52,7 @@ import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit
 import { buildTimeline, decoderFor, type Timeline, type TimelineEntry } from './audit/timeline';
 import { connectionOptions, parseTemporalSettings, type TemporalSettings } from './config';
 import { fetchHistoryChain } from './history';
+import { sendThroughMoves } from './moving';
 import {
   InvalidInput,
   refusalError,
@@ -288,15 +289,18 @@ export class TenancyClient {
     }
     const key = options.idempotencyKey;
     try {
-      return await this.workflow(clientRef).executeUpdate(sendEventUpdate, {
-        args: [
-          {
-            event: { type: type.data, actor, ...(event.data ? { data: event.data } : {}) },
-            ...(key ? { idempotencyKey: key } : {}),
-          },
-        ],
-        ...(key ? { updateId: `${clientRef}:${key}` } : {}),
-      });
+      const handle = this.workflow(clientRef);
+      return await sendThroughMoves(() =>
+        handle.executeUpdate(sendEventUpdate, {
+          args: [
+            {
+              event: { type: type.data, actor, ...(event.data ? { data: event.data } : {}) },
+              ...(key ? { idempotencyKey: key } : {}),
+            },
+          ],
+          ...(key ? { updateId: `${clientRef}:${key}` } : {}),
+        }),
+      );
     } catch (err) {
       throw this.translate(err, clientRef);
     }

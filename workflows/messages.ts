@@ -105,6 +105,9 @@ export type RefusalDetails = Refusal;
 
 export const TASK_QUEUE = 'thuis-in-de-wijk';
 
+/** The failure type of an update that reached a run just as it continued as new: the sender sends it again. */
+export const TRAJECT_MOVING = 'TrajectMoving';
+
 /** The workflow id of a traject: derived from the pseudonymous reference, so a second start is refused. */
 export function workflowIdFor(trajectRef: string): string {
   return `traject-${trajectRef}`;

@@ -20,19 +20,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
-import {
-  decide,
-  phaseOf,
-  startTraject,
-  takeEvent,
-  toPublicStatus,
-  trajectMachine,
-  type PendingTimer,
-  type Refusal,
-  type Step,
-  type CoordinatorEvent,
-  type TrajectSnapshot,
-} from '../machines';
+// Machine modules are imported one by one so the workflow bundle leaves out the covenant presets, the covenant schema
+// and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
+import type { CoordinatorEvent, PendingTimer, Refusal, Step, TrajectSnapshot } from '../machines';
+import { decide } from '../machines/traject/decide';
+import { startTraject, takeEvent } from '../machines/traject/interpreter';
+import { trajectMachine } from '../machines/traject/machine';
+import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
 import {
   eventsQuery,
@@ -46,6 +40,7 @@ import {
   type TenancyWorkflowInput,
   type TrajectStatus,
   type WorkflowCounters,
+  TRAJECT_MOVING,
 } from './messages';
 import { contractFormKey, escalatedKey, nextMeetingDueKey, phaseKey, regionKey } from './search-attributes';
 
@@ -79,6 +74,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   const running = new Map<string, CancellationScope>();
   let effectSeq = 0;
   let delivering = 0;
+  /** Set once this run has decided to end or continue as new: a late update must go to the next run instead. */
+  let closing = false;
 
   const status = (): TrajectStatus => ({
     ...toPublicStatus(snapshot),
@@ -166,6 +163,17 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     ]);
   };
 
+  /** An update that reached this run as it closes goes to the next run: the sender sends it again. */
+  const notClosing = () => {
+    if (closing) {
+      throw ApplicationFailure.create({
+        type: TRAJECT_MOVING,
+        message: 'this run of the traject is closing; send the event again to reach its next run',
+        nonRetryable: false,
+      });
+    }
+  };
+
   /** Checks an event a party sent, at workflow time; throws the typed refusal. */
   const check = (raw: SendEventArgs) => {
     const args = SendEventArgsSchema.safeParse(raw);
@@ -233,12 +241,14 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   setHandler(
     sendEventUpdate,
     (args) => {
+      notClosing();
       const event = check(args);
       if (event) take(event, 'update', args.idempotencyKey);
       return status();
     },
     {
       validator: (args: SendEventArgs) => {
+        notClosing();
         check(args);
       },
     },
@@ -287,11 +297,15 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
         idempotencyKeys: seenKeys,
         effects,
       };
+      closing = true;
       return continueAsNew<typeof tenancyWorkflow>({ ...input, continued: carried });
     }
     if (snapshot.status !== 'active' && effects.length === 0) {
       await condition(allHandlersFinished);
-      if (effects.length === 0) return status();
+      if (effects.length === 0) {
+        closing = true;
+        return status();
+      }
     }
   }
 }

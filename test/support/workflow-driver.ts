@@ -4,6 +4,7 @@
  * activities the workflow called must be the model's effects, at the same simulated dates.
  */
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { sendThroughMoves } from '../../client/moving';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, toPublicStatus, type Covenant, type PublicStatus, type Refusal } from '../../machines';
@@ -94,21 +95,41 @@ export class TrajectDriver {
   async settle(): Promise<TrajectStatus> {
     const expected = this.model.snapshot.context.lastEventAt;
     for (let i = 0; ; i += 1) {
-      const status = await this.handle.query(statusQuery);
+      const status = await this.query();
       if (status.updatedAt >= expected && status.deliveriesPending === 0) return status;
       if (i > 500) throw new Error(`workflow did not settle: at ${status.updatedAt}, model at ${expected}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
+  /**
+   * The status query, with a deadline: a query that reaches a run in the very moment it continues as new can go
+   * unanswered on the time-skipping server, so it is asked again, of the run that is current by then.
+   */
+  private async query(): Promise<TrajectStatus> {
+    const { client, workflowId } = this.handle;
+    let handle: WorkflowHandle = this.handle;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await client.connection.withDeadline(Date.now() + 3000, () => handle.query(statusQuery));
+      } catch (err) {
+        if (attempt >= 8 || !/deadline|DEADLINE_EXCEEDED/i.test(String(err))) throw err;
+        const { runId } = await this.handle.describe();
+        handle = client.getHandle(workflowId, runId);
+      }
+    }
+  }
+
   /** Sends a coordinator event at its time, through the update; the model takes it at the workflow's time. */
   async send(event: Omit<SendEvent, 'at'> & { at?: string }): Promise<TrajectStatus> {
     if (event.at) await this.advanceTo(event.at);
-    const status = await this.handle.executeUpdate(sendEventUpdate, {
-      args: [
-        { event: { type: event.type, actor: event.actor, ...(event.data ? { data: event.data } : {}) } },
-      ],
-    });
+    const status = await sendThroughMoves(() =>
+      this.handle.executeUpdate(sendEventUpdate, {
+        args: [
+          { event: { type: event.type, actor: event.actor, ...(event.data ? { data: event.data } : {}) } },
+        ],
+      }),
+    );
     const taken = send(this.model, {
       type: event.type,
       actor: event.actor,
@@ -187,11 +208,13 @@ export class TrajectDriver {
   async refusalOf(event: Omit<SendEvent, 'at'> & { at?: string }): Promise<Refusal> {
     if (event.at) await this.advanceTo(event.at);
     try {
-      await this.handle.executeUpdate(sendEventUpdate, {
-        args: [
-          { event: { type: event.type, actor: event.actor, ...(event.data ? { data: event.data } : {}) } },
-        ],
-      });
+      await sendThroughMoves(() =>
+        this.handle.executeUpdate(sendEventUpdate, {
+          args: [
+            { event: { type: event.type, actor: event.actor, ...(event.data ? { data: event.data } : {}) } },
+          ],
+        }),
+      );
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         return { ...(err.cause.details?.[0] as Refusal), code: err.cause.type as Refusal['code'] };
