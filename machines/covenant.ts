@@ -3,7 +3,7 @@
  * and role permission the machine uses. Nothing of this is a literal in machine or workflow code.
  */
 import { z } from 'zod';
-import { addDuration, DurationSchema } from './duration';
+import { addDuration, isoDuration } from './duration';
 import {
   ContractFormSchema,
   CoordinatorEventTypeSchema,
@@ -11,8 +11,12 @@ import {
   EscalationKindSchema,
   MeetingKindSchema,
   RoleSchema,
-  type Role,
 } from './vocabulary';
+
+/** An ISO 8601 duration such as `P3M`, `P2W` or `PT30S`. */
+export const DurationSchema = z
+  .string()
+  .regex(isoDuration, { message: 'expected an ISO 8601 duration such as P3M, P4W, P10D or PT30S' });
 
 const clock = z
   .string()
@@ -202,9 +206,4 @@ export function checkCovenant(
       message: issue.message,
     })),
   };
-}
-
-/** The organisation a covenant names first for a role, if any. */
-export function defaultOrganisation(covenant: Covenant, role: Role): string | undefined {
-  return covenant.parties.find((p) => p.role === role)?.organisation;
 }

@@ -9,6 +9,7 @@ export * from './events';
 export { demoCovenant, presetCovenants, presetCovenantIds } from './covenants';
 export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';
 export {
+  defaultOrganisation,
   initialContext,
   partnerRoles,
   type TrajectContext,

@@ -4,14 +4,8 @@
  */
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { DeliveryBase, DeliveryResult, Recipient, TenancyActivities } from '../activities/types';
-import {
-  defaultOrganisation,
-  type Effect,
-  type EffectName,
-  type Role,
-  type TrajectContext,
-  type TrajectEffects,
-} from '../machines';
+import type { Effect, EffectName, Role, TrajectContext, TrajectEffects } from '../machines';
+import { defaultOrganisation } from '../machines/traject/context';
 
 /** Invitations, notifications and escalations go to partner systems that may be down for a while. */
 const activityOptions = {
@@ -52,27 +46,21 @@ type Perform<K extends EffectName> = (
 /** iCalendar SEQUENCE for an update of a meeting: grows with time, so a later update always wins. */
 const sequenceAt = (at: string) => Math.floor((Date.parse(at) - Date.parse('2020-01-01T00:00:00Z')) / 1000);
 
+/** The first invitation to a meeting, at the time the machine proposes. */
+const invite: Perform<'inviteKennismakingsgesprek' | 'inviteEvaluatiegesprek'> = (p, base) =>
+  activities(base.id).sendInvitation({
+    ...base,
+    meeting: p.meeting,
+    number: p.number,
+    start: p.proposedAt,
+    dueBy: p.dueBy,
+    sequence: 0,
+    durationMinutes: 60,
+  });
+
 const table: { [K in EffectName]: Perform<K> } = {
-  inviteKennismakingsgesprek: (p, base) =>
-    activities(base.id).sendInvitation({
-      ...base,
-      meeting: p.meeting,
-      number: p.number,
-      start: p.proposedAt,
-      dueBy: p.dueBy,
-      sequence: 0,
-      durationMinutes: 60,
-    }),
-  inviteEvaluatiegesprek: (p, base) =>
-    activities(base.id).sendInvitation({
-      ...base,
-      meeting: p.meeting,
-      number: p.number,
-      start: p.proposedAt,
-      dueBy: p.dueBy,
-      sequence: 0,
-      durationMinutes: 60,
-    }),
+  inviteKennismakingsgesprek: invite,
+  inviteEvaluatiegesprek: invite,
   confirmMeeting: (p, base) =>
     activities(base.id).sendInvitation({
       ...base,

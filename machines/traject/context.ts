@@ -121,6 +121,11 @@ export function initialContext(input: TrajectInput): TrajectContext {
   };
 }
 
+/** The organisation a covenant names first for a role, if any. */
+export function defaultOrganisation(covenant: Covenant, role: Role): string | undefined {
+  return covenant.parties.find((p) => p.role === role)?.organisation;
+}
+
 /** Roles that take part in the partnership (everyone who may act, except neighbours, the client and auditors). */
 export function partnerRoles(covenant: Covenant): Role[] {
   const seen = new Set<Role>();

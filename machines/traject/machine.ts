@@ -10,7 +10,7 @@
 import { assertEvent, assign, cancel, enqueueActions, setup } from 'xstate';
 import { addDuration, addWorkingDays, later, msBetween, shift } from '../duration';
 import type { TrajectEvent } from '../events';
-import type { EscalationKind } from '../vocabulary';
+import type { EscalationKind, TimerEventType } from '../vocabulary';
 import {
   initialContext,
   partnerRoles,
@@ -46,6 +46,17 @@ export const timerIds = {
   nuisanceResponse: (reportId: string) => `${reportId}-reactie`,
   nuisanceEscalation: (reportId: string) => `${reportId}-escalatie`,
 } as const;
+
+/**
+ * The event a deadline raises: its type, at the instant the deadline falls due (read from context when the timer is
+ * armed, so a re-armed deadline carries its shifted date).
+ */
+function dueEvent<T extends Exclude<TimerEventType, 'OVERLAST_REACTIETERMIJN' | 'OVERLAST_ESCALATIETERMIJN'>>(
+  type: T,
+  due: (context: TrajectContext) => string | undefined,
+) {
+  return ({ context }: { context: TrajectContext }) => ({ type, at: due(context) ?? context.lastEventAt });
+}
 
 /** Milliseconds from the event's time until a deadline; a deadline already passed fires at once. */
 function untilDue(due: string | undefined, at: string): number {
@@ -158,10 +169,7 @@ export const trajectMachine = setup({
     armUrgencyDecisionTimer: enqueueActions(({ context, enqueue }) => {
       if (context.escalations.some((e) => e.kind === 'urgentiebesluitTeLaat')) return;
       enqueue.raise(
-        ({ context: c }) => ({
-          type: 'URGENTIEBESLUIT_TERMIJN' as const,
-          at: c.urgency.decisionDue ?? c.lastEventAt,
-        }),
+        dueEvent('URGENTIEBESLUIT_TERMIJN', (c) => c.urgency.decisionDue),
         {
           id: timerIds.urgencyDecision,
           delay: 'urgencyDecisionDelay',
@@ -172,10 +180,7 @@ export const trajectMachine = setup({
     armOfferTimers: enqueueActions(({ context, enqueue }) => {
       if (!context.offer.reminded) {
         enqueue.raise(
-          ({ context: c }) => ({
-            type: 'AANBOD_HERINNERING' as const,
-            at: c.offer.reminderDue ?? c.lastEventAt,
-          }),
+          dueEvent('AANBOD_HERINNERING', (c) => c.offer.reminderDue),
           {
             id: timerIds.offerReminder,
             delay: 'offerReminderDelay',
@@ -184,10 +189,7 @@ export const trajectMachine = setup({
       }
       if (!context.offer.escalated) {
         enqueue.raise(
-          ({ context: c }) => ({
-            type: 'AANBOD_ESCALATIE' as const,
-            at: c.offer.escalationDue ?? c.lastEventAt,
-          }),
+          dueEvent('AANBOD_ESCALATIE', (c) => c.offer.escalationDue),
           {
             id: timerIds.offerEscalation,
             delay: 'offerEscalationDelay',
@@ -264,10 +266,7 @@ export const trajectMachine = setup({
     armMeetingTimers: enqueueActions(({ context, enqueue }) => {
       if (!context.kennismaking.heldAt && !context.kennismaking.escalated && context.kennismaking.due) {
         enqueue.raise(
-          ({ context: c }) => ({
-            type: 'KENNISMAKING_TERMIJN' as const,
-            at: c.kennismaking.due ?? c.lastEventAt,
-          }),
+          dueEvent('KENNISMAKING_TERMIJN', (c) => c.kennismaking.due),
           {
             id: timerIds.kennismakingsgesprek,
             delay: 'kennismakingsgesprekDueDelay',
@@ -276,10 +275,7 @@ export const trajectMachine = setup({
       }
       if (context.evaluation.opensAt) {
         enqueue.raise(
-          ({ context: c }) => ({
-            type: 'EVALUATIE_UITNODIGING' as const,
-            at: nextEvaluationOpens(c) ?? c.lastEventAt,
-          }),
+          dueEvent('EVALUATIE_UITNODIGING', (c) => nextEvaluationOpens(c)),
           {
             id: timerIds.evaluationInvitation,
             delay: 'evaluationInvitationDelay',
@@ -288,7 +284,7 @@ export const trajectMachine = setup({
       }
       if (context.evaluation.invited && !context.evaluation.heldAt && !context.evaluation.escalated) {
         enqueue.raise(
-          ({ context: c }) => ({ type: 'EVALUATIE_TERMIJN' as const, at: c.evaluation.due ?? c.lastEventAt }),
+          dueEvent('EVALUATIE_TERMIJN', (c) => c.evaluation.due),
           {
             id: timerIds.evaluationDue,
             delay: 'evaluationDueDelay',
@@ -315,17 +311,14 @@ export const trajectMachine = setup({
       enqueue(effect('inviteEvaluatiegesprek', invitation({ ...context, evaluation }, 'evaluatiegesprek')));
       enqueue.cancel(timerIds.evaluationDue);
       enqueue.raise(
-        ({ context: c }) => ({ type: 'EVALUATIE_TERMIJN' as const, at: c.evaluation.due ?? c.lastEventAt }),
+        dueEvent('EVALUATIE_TERMIJN', (c) => c.evaluation.due),
         {
           id: timerIds.evaluationDue,
           delay: 'evaluationDueDelay',
         },
       );
       enqueue.raise(
-        ({ context: c }) => ({
-          type: 'EVALUATIE_UITNODIGING' as const,
-          at: nextEvaluationOpens(c) ?? c.lastEventAt,
-        }),
+        dueEvent('EVALUATIE_UITNODIGING', (c) => nextEvaluationOpens(c)),
         {
           id: timerIds.evaluationInvitation,
           delay: 'evaluationInvitationDelay',
@@ -587,10 +580,7 @@ export const trajectMachine = setup({
     }),
     armWaakvlamCheckIn: enqueueActions(({ enqueue }) => {
       enqueue.raise(
-        ({ context: c }) => ({
-          type: 'WAAKVLAM_CHECKIN' as const,
-          at: c.waakvlam?.nextCheckIn ?? c.lastEventAt,
-        }),
+        dueEvent('WAAKVLAM_CHECKIN', (c) => c.waakvlam?.nextCheckIn),
         {
           id: timerIds.waakvlamCheckIn,
           delay: 'waakvlamCheckInDelay',
