@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decoderFor } from '../../client/audit/timeline';
-import { runCli } from '../../client/cli/program';
 import {
   buildTimeline,
   createTenancyClient,
@@ -30,6 +29,7 @@ import { goldenEncryption, testKeysDir } from '../support/keys';
 import { actorFor } from '../support/model';
 import { sh } from '../support/processes';
 import { devServerEnvironment, recordingActivities, startWorker } from '../support/temporal';
+import { tidwWith } from '../support/cli';
 
 let env: TestWorkflowEnvironment;
 let stopWorker: () => Promise<void>;
@@ -55,16 +55,11 @@ afterAll(async () => {
 /** Runs `tidw` in this process; a last argument that is an object is its environment. */
 async function tidw(...args: Array<string | Record<string, string>>) {
   const vars = typeof args[args.length - 1] === 'object' ? (args.pop() as Record<string, string>) : {};
-  const argv = args as string[];
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: { TEMPORAL_ADDRESS: 'localhost:1', ...vars },
-    connect: (covenants) => createTenancyClient({ address: env.address, covenants }),
+  const cli = tidwWith((covenants) => createTenancyClient({ address: env.address, covenants }), {
+    TEMPORAL_ADDRESS: 'localhost:1',
+    ...vars,
   });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return cli(...(args as string[]));
 }
 
 test('a traject run on the dev server: history exported, replayed with the current code, read as a timeline', async () => {

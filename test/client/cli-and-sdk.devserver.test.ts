@@ -3,7 +3,6 @@
  * leaves the traject's status and history as they were; `list` returns exactly the matching trajecten.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { runCli } from '../../client/cli/program';
 import {
   createTenancyClient,
   InvalidEventData,
@@ -20,6 +19,7 @@ import { bundleTenancyWorkflows } from '../../worker/worker';
 import { eventTypes } from '../support/history';
 import { actorFor } from '../support/model';
 import { devServerEnvironment, recordingActivities, startWorker } from '../support/temporal';
+import { tidwWith } from '../support/cli';
 
 let env: TestWorkflowEnvironment;
 let stopWorker: () => Promise<void>;
@@ -44,17 +44,7 @@ afterAll(async () => {
 });
 
 /** Runs `tidw` in this process against the test server. */
-async function tidw(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: {},
-    connect: (covenants) => createTenancyClient({ address: env.address, covenants }),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const tidw = tidwWith((covenants) => createTenancyClient({ address: env.address, covenants }));
 
 /** What a traject looks like from outside: its status and its recorded history. */
 async function snapshot(ref: string) {

@@ -2,20 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../client/cli/program';
 import { almere } from '../../machines/covenants/almere';
+import { tidwWith } from '../support/cli';
 
-async function tidw(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: {},
-    connect: () => Promise.reject(new Error('no server in this test')),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const tidw = tidwWith(() => Promise.reject(new Error('no server in this test')));
 
 const dir = mkdtempSync(join(tmpdir(), 'tidw-covenants-'));
 const file = (name: string, content: unknown) => {

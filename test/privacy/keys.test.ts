@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ConfigError, KeyNotAvailable } from '../../client';
-import { runCli } from '../../client/cli/program';
 import { loadEncryption } from '../../client/privacy/config';
 import { loadWorkerConfig } from '../../worker/config';
+import { tidwWith } from '../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'tidw-rotate-'));
 const keyringFile = join(dir, 'keyring.json');
@@ -22,12 +22,8 @@ const env = {
 };
 const load = () => loadEncryption(env, { dataDir: dir, root: dir, embedded: false })!;
 
-async function tidw(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--json', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t), env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const tidwJson = tidwWith(undefined, env);
+const tidw = (...argv: string[]) => tidwJson('--json', ...argv);
 
 const value = (text: string) => defaultPayloadConverter.toPayload({ note: text });
 const keyIdOf = (payload: { metadata?: Record<string, Uint8Array> | null }) =>

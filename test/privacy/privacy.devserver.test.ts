@@ -15,13 +15,13 @@ import {
   TrajectErased,
   type TenancyClient,
 } from '../../client';
-import { runCli } from '../../client/cli/program';
 import { startCodecServer, type CodecServer } from '../../client/privacy/codec-server';
 import { loadEncryption, type Encryption } from '../../client/privacy/config';
 import { presetCovenants, type Role } from '../../machines';
 import { actorFor } from '../support/model';
 import { freePort, run, type Running } from '../support/processes';
 import pino from 'pino';
+import { tidwWith } from '../support/cli';
 
 /** Made-up personal data in free-text fields: none of it may be readable outside the encrypted payloads. */
 const markers = {
@@ -242,18 +242,9 @@ describe('the codec server', () => {
 });
 
 describe('erasure', () => {
-  const tidw = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      env: {},
-      connect: (covenants) =>
-        createTenancyClient({ address: `127.0.0.1:${port}`, covenants, encryption: keys }),
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const tidw = tidwWith((covenants) =>
+    createTenancyClient({ address: `127.0.0.1:${port}`, covenants, encryption: keys }),
+  );
 
   test('a role the covenant does not name may not erase', async () => {
     const refused = await tidw('erase', 'privacy-a', '--as', 'corporatie:Ymere');

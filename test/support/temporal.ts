@@ -12,7 +12,7 @@ import pino from 'pino';
 import { createActivities, type DeliveryConfig, type TenancyActivities } from '../../activities';
 import { temporalBinaries } from '../../worker/binaries';
 import { registerSearchAttributes } from '../../worker/search-attributes';
-import { createTenancyWorker } from '../../worker/worker';
+import { bundleTenancyWorkflows, createTenancyWorker } from '../../worker/worker';
 import { TASK_QUEUE } from '../../workflows/messages';
 import { searchAttributeKeys } from '../../workflows/search-attributes';
 
@@ -96,3 +96,35 @@ export async function startWorker(
     },
   };
 }
+
+/** A test file's server, its worker around the recording activities, and the calls they recorded. */
+export interface Suite {
+  env: TestWorkflowEnvironment;
+  calls: ActivityCall[];
+}
+
+/**
+ * One server and one worker for a whole test file (bundled once), torn down after it. Read `env` and `calls` inside
+ * tests: they are set in `beforeAll`.
+ */
+function suite(makeEnvironment: () => Promise<TestWorkflowEnvironment>): Suite {
+  const current = {} as Suite;
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    current.env = await makeEnvironment();
+    const recording = recordingActivities();
+    current.calls = recording.calls;
+    ({ stop } = await startWorker(current.env, await bundleTenancyWorkflows(), recording.activities));
+  });
+  afterAll(async () => {
+    await stop?.();
+    await current.env?.teardown();
+  });
+  return current;
+}
+
+/** A time-skipping server with a tenancy worker, for a test file. */
+export const timeSkippingSuite = (): Suite => suite(timeSkippingEnvironment);
+
+/** The real dev server with a tenancy worker, for a test file. */
+export const devServerSuite = (): Suite => suite(() => devServerEnvironment());

@@ -2,36 +2,15 @@
  * Multi-year histories stay bounded: a three-year traject forced through continue-as-new ends in the same state, with
  * the same invitations, as the same traject run in one go, and no run's history grows past its limit.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration } from '../../machines';
 import { fetchHistoryChain } from '../../client/history';
 import { eventsQuery } from '../../workflows/messages';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { actorFor } from '../support/model';
 import { scenarios, type Scenario } from '../support/scenarios';
-import {
-  recordingActivities,
-  startWorker,
-  timeSkippingEnvironment,
-  type ActivityCall,
-} from '../support/temporal';
+import { timeSkippingSuite } from '../support/temporal';
 import { publicPart, TrajectDriver } from '../support/workflow-driver';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let calls: ActivityCall[];
-
-beforeAll(async () => {
-  env = await timeSkippingEnvironment();
-  const recording = recordingActivities();
-  calls = recording.calls;
-  ({ stop: stopWorker } = await startWorker(env, await bundleTenancyWorkflows(), recording.activities));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 /** The Almere happy path with half a year more of waakvlam: three years and a bit from registration to closing. */
 const happy = scenarios.find((s) => s.name.startsWith('almere happy'))!;
@@ -46,10 +25,10 @@ const minutes = (value: unknown): unknown =>
 
 test('a three-year traject through continue-as-new ends as the same traject in one run', async () => {
   const HISTORY_LIMIT = 60;
-  const continued = await TrajectDriver.start(env, threeYears.covenant, 'drie-jaar-kort', calls, {
+  const continued = await TrajectDriver.start(suite.env, threeYears.covenant, 'drie-jaar-kort', suite.calls, {
     historyLimit: HISTORY_LIMIT,
   });
-  const single = await TrajectDriver.start(env, threeYears.covenant, 'drie-jaar-lang', calls, {
+  const single = await TrajectDriver.start(suite.env, threeYears.covenant, 'drie-jaar-lang', suite.calls, {
     historyLimit: 100_000,
   });
   try {
@@ -77,13 +56,13 @@ test('a three-year traject through continue-as-new ends as the same traject in o
     expect(minutes(continued.activities())).toEqual(minutes(single.activities()));
     expect(continued.activities().filter(([type]) => type.startsWith('invite'))).toHaveLength(5);
 
-    const chain = await fetchHistoryChain(env.client, continued.workflowId);
+    const chain = await fetchHistoryChain(suite.env.client, continued.workflowId);
     expect(chain.length).toBeGreaterThanOrEqual(2);
     expect(a.counters.run).toBe(chain.length);
     // A run stops at the first workflow task past its limit; what that task and the deliveries in flight add is the
     // margin (the dev-server benchmark measures the real runs).
     for (const run of chain) expect(run.history.events!.length).toBeLessThanOrEqual(HISTORY_LIMIT + 25);
-    expect((await fetchHistoryChain(env.client, single.workflowId)).length).toBe(1);
+    expect((await fetchHistoryChain(suite.env.client, single.workflowId)).length).toBe(1);
     // The event log survived every continue-as-new, without gaps.
     const log = await continued.handle.query(eventsQuery);
     expect(log.map((e) => e.seq)).toEqual(Array.from({ length: a.counters.events }, (_, i) => i + 1));

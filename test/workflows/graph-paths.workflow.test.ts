@@ -3,38 +3,22 @@
  * time-skipping server (one bundle, one worker for the file). After each step the workflow's public status equals
  * the model's; at the end the activities it called are the model's effects, at the same simulated dates.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { presetCovenants, type Covenant } from '../../machines';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { shortestPathsThroughTransitions, shortestPathsToStates, type ModelPath } from '../support/paths';
-import {
-  recordingActivities,
-  startWorker,
-  timeSkippingEnvironment,
-  type ActivityCall,
-} from '../support/temporal';
+import { timeSkippingSuite } from '../support/temporal';
 import { publicPart, TrajectDriver } from '../support/workflow-driver';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let calls: ActivityCall[];
-
-beforeAll(async () => {
-  env = await timeSkippingEnvironment();
-  const recording = recordingActivities();
-  calls = recording.calls;
-  ({ stop: stopWorker } = await startWorker(env, await bundleTenancyWorkflows(), recording.activities));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 let sequence = 0;
 async function runPath(covenant: Covenant, path: ModelPath): Promise<void> {
   sequence += 1;
-  const driver = await TrajectDriver.start(env, covenant, `pad-${covenant.id}-${sequence}`, calls);
+  const driver = await TrajectDriver.start(
+    suite.env,
+    covenant,
+    `pad-${covenant.id}-${sequence}`,
+    suite.calls,
+  );
   try {
     expect(publicPart(await driver.status())).toEqual(driver.expectedStatus());
     for (const event of path.events) {

@@ -2,37 +2,16 @@
  * Bad input gets a typed refusal and changes nothing: a refused update never enters history, a refused feed signal is
  * counted and the workflow carries on, and a retried send with its idempotency key is taken once.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { presetCovenants, type Role } from '../../machines';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { eventsQuery, reportEventSignal, sendEventUpdate, statusQuery } from '../../workflows/messages';
 import { actorFor } from '../support/model';
-import {
-  recordingActivities,
-  startWorker,
-  timeSkippingEnvironment,
-  type ActivityCall,
-} from '../support/temporal';
+import { timeSkippingSuite } from '../support/temporal';
 import { bookkeeping, eventTypes, historyText } from '../support/history';
 import { TrajectDriver } from '../support/workflow-driver';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let calls: ActivityCall[];
+const suite = timeSkippingSuite();
 const almere = presetCovenants.almere!;
 const as = (role: Role) => actorFor(almere, role);
-
-beforeAll(async () => {
-  env = await timeSkippingEnvironment();
-  const recording = recordingActivities();
-  calls = recording.calls;
-  ({ stop: stopWorker } = await startWorker(env, await bundleTenancyWorkflows(), recording.activities));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
 
 /** Everything the server recorded about a workflow, as event types and payload text. */
 async function history(driver: TrajectDriver) {
@@ -79,7 +58,12 @@ test.each([
     'schema',
   ],
 ] as const)('%s: typed refusal, nothing in history, status unchanged', async (name, event, code, rule) => {
-  const driver = await TrajectDriver.start(env, almere, `weiger-${name.replace(/\W+/g, '-')}`, calls);
+  const driver = await TrajectDriver.start(
+    suite.env,
+    almere,
+    `weiger-${name.replace(/\W+/g, '-')}`,
+    suite.calls,
+  );
   try {
     await driver.send({ type: 'INSTEMMING_GEGEVEN', actor: as('client') });
     const before = await driver.status();
@@ -106,7 +90,7 @@ test.each([
 });
 
 test('a refused signal from a feed is counted and the workflow carries on', async () => {
-  const driver = await TrajectDriver.start(env, almere, 'signaal-1', calls);
+  const driver = await TrajectDriver.start(suite.env, almere, 'signaal-1', suite.calls);
   try {
     await driver.send({ type: 'INSTEMMING_GEGEVEN', actor: as('client') });
     await driver.handle.signal(reportEventSignal, {
@@ -132,7 +116,7 @@ test('a refused signal from a feed is counted and the workflow carries on', asyn
 });
 
 test('a send retried with the same idempotency key is taken once', async () => {
-  const driver = await TrajectDriver.start(env, almere, 'idem-1', calls);
+  const driver = await TrajectDriver.start(suite.env, almere, 'idem-1', suite.calls);
   try {
     await driver.send({ type: 'INSTEMMING_GEGEVEN', actor: as('client') });
     const args = [

@@ -2,35 +2,14 @@
  * Each covenant end to end on the real workflow: the happy path from aanmelding to afgesloten and the main exception
  * path, on the time-skipping server, in lockstep with the model.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { scenarios } from '../support/scenarios';
-import {
-  recordingActivities,
-  startWorker,
-  timeSkippingEnvironment,
-  type ActivityCall,
-} from '../support/temporal';
+import { timeSkippingSuite } from '../support/temporal';
 import { TrajectDriver } from '../support/workflow-driver';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let calls: ActivityCall[];
-
-beforeAll(async () => {
-  env = await timeSkippingEnvironment();
-  const recording = recordingActivities();
-  calls = recording.calls;
-  ({ stop: stopWorker } = await startWorker(env, await bundleTenancyWorkflows(), recording.activities));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 test.each(scenarios.map((s, i) => [s.name, s, i] as const))('%s', async (_name, scenario, i) => {
-  const driver = await TrajectDriver.start(env, scenario.covenant, `scenario-${i}`, calls);
+  const driver = await TrajectDriver.start(suite.env, scenario.covenant, `scenario-${i}`, suite.calls);
   try {
     await driver.runScenario(scenario);
     const status = await driver.status();
@@ -38,7 +17,7 @@ test.each(scenarios.map((s, i) => [s.name, s, i] as const))('%s', async (_name, 
     expect(driver.activities()).toEqual(driver.expectedActivities());
     const invitations = driver.activities().filter(([type]) => type.startsWith('invite'));
     expect(invitations).toHaveLength(scenario.expect.invitations);
-    const escalations = calls.filter(
+    const escalations = suite.calls.filter(
       (c) => c.name === 'sendEscalation' && c.input.workflowId === driver.workflowId,
     );
     expect(escalations.map((c) => ('kind' in c.input ? c.input.kind : null))).toEqual(

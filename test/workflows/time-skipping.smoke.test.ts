@@ -1,35 +1,14 @@
 /** The time-skipping test server: a year of workflow time passes in seconds, and the timers fire on the way. */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { presetCovenants } from '../../machines';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { sendEventUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/messages';
 import { actorFor } from '../support/model';
-import {
-  recordingActivities,
-  startWorker,
-  timeSkippingEnvironment,
-  type ActivityCall,
-} from '../support/temporal';
+import { timeSkippingSuite } from '../support/temporal';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let calls: ActivityCall[];
-
-beforeAll(async () => {
-  env = await timeSkippingEnvironment();
-  const recording = recordingActivities();
-  calls = recording.calls;
-  ({ stop: stopWorker } = await startWorker(env, await bundleTenancyWorkflows(), recording.activities));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
 
 test('a year of waiting for a home: reminder at three months, escalation at six, still waiting after twelve', async () => {
   const covenant = presetCovenants.almere!;
-  const handle = await env.client.workflow.start('tenancyWorkflow', {
+  const handle = await suite.env.client.workflow.start('tenancyWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor('jaar-0001'),
     args: [
@@ -56,14 +35,14 @@ test('a year of waiting for a home: reminder at three months, escalation at six,
   await send('URGENTIE_TOEGEKEND', 'gemeente', { searchProfile: { districts: ['Haven'] } });
   const start = Date.parse(requested.updatedAt);
 
-  await env.sleep('365 days');
+  await suite.env.sleep('365 days');
   const status = await handle.query(statusQuery);
   expect(status.phase).toBe('matching');
   expect(status.escalations.map((e) => e.kind)).toEqual(['aanbodTeLaat']);
-  const reminder = calls.find(
+  const reminder = suite.calls.find(
     (c) => c.name === 'sendNotification' && 'subject' in c.input && c.input.subject === 'herinnering',
   )!;
-  const escalation = calls.find((c) => c.name === 'sendEscalation')!;
+  const escalation = suite.calls.find((c) => c.name === 'sendEscalation')!;
   const months = (at: string) => (Date.parse(at) - start) / (30.44 * 86_400_000);
   expect(months(reminder.input.occurredAt)).toBeCloseTo(3, 0);
   expect(months(escalation.input.occurredAt)).toBeCloseTo(6, 0);

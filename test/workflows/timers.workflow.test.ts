@@ -2,41 +2,20 @@
  * The engine's promises about time, on the time-skipping server: invitations go out in their windows and on schedule,
  * omklappen waits for the minimum term (plus any time-out), and a missing offer escalates at six months.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, presetCovenants, type Role } from '../../machines';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { actorFor, goodIndicators } from '../support/model';
-import {
-  recordingActivities,
-  startWorker,
-  timeSkippingEnvironment,
-  type ActivityCall,
-} from '../support/temporal';
+import { timeSkippingSuite } from '../support/temporal';
 import { TrajectDriver } from '../support/workflow-driver';
 import type { InvitationInput } from '../../activities';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let calls: ActivityCall[];
+const suite = timeSkippingSuite();
 const almere = presetCovenants.almere!;
 const as = (role: Role) => actorFor(almere, role);
-
-beforeAll(async () => {
-  env = await timeSkippingEnvironment();
-  const recording = recordingActivities();
-  calls = recording.calls;
-  ({ stop: stopWorker } = await startWorker(env, await bundleTenancyWorkflows(), recording.activities));
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
 
 let n = 0;
 async function withTraject(body: (driver: TrajectDriver) => Promise<void>) {
   n += 1;
-  const driver = await TrajectDriver.start(env, almere, `timer-${n}`, calls);
+  const driver = await TrajectDriver.start(suite.env, almere, `timer-${n}`, suite.calls);
   try {
     await body(driver);
   } finally {
@@ -60,7 +39,7 @@ async function toSignedContract(
 }
 
 const invitationsOf = (driver: TrajectDriver) =>
-  calls
+  suite.calls
     .filter((c) => c.name === 'sendInvitation' && c.input.workflowId === driver.workflowId)
     .map((c) => c.input as InvitationInput);
 
@@ -79,7 +58,7 @@ test('the kennismakingsgesprek invitation goes out on signing, for a meeting ins
     expect(invitation!.recipients.map((r) => r.role)).toEqual(['client', 'zorgaanbieder', 'corporatie']);
 
     await driver.advanceTo(addDuration(signed, 'P4W1D'));
-    const escalation = calls.find(
+    const escalation = suite.calls.find(
       (c) => c.name === 'sendEscalation' && c.input.workflowId === driver.workflowId,
     )!;
     expect(escalation.input).toMatchObject({
@@ -164,7 +143,7 @@ test('with no offer, the corporations are reminded at month 3 and the traject es
     await driver.advanceTo(addDuration(requested, 'P5M'));
     expect((await driver.status()).escalations).toEqual([]);
     await driver.advanceTo(addDuration(requested, 'P7M'));
-    const mine = calls.filter((c) => c.input.workflowId === driver.workflowId);
+    const mine = suite.calls.filter((c) => c.input.workflowId === driver.workflowId);
     const reminder = mine.find(
       (c) => c.name === 'sendNotification' && 'subject' in c.input && c.input.subject === 'herinnering',
     );
