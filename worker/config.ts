@@ -32,6 +32,11 @@ const WorkerEnvSchema = z.object({
     .min(100)
     .max(120_000)
     .default(10_000),
+  TIDW_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ message: 'expected a number of trajects, 0 or more' })
+    .int({ message: 'expected a whole number of trajects' })
+    .min(0, { message: 'expected a number of trajects, 0 or more' })
+    .optional(),
 });
 
 export interface WorkerConfig {
@@ -44,6 +49,8 @@ export interface WorkerConfig {
   delivery: { endpoints: Endpoints; outboxDir: string; timeoutMs: number };
   /** The codec for every payload; always there: made on first start for the embedded server, required for a cluster. */
   encryption: Encryption;
+  /** Trajects the worker keeps in memory between their steps; unset: the SDK's default for the heap. */
+  maxCachedWorkflows?: number;
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
@@ -108,5 +115,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     metricsPort: e.TIDW_METRICS_PORT,
     logLevel: e.TIDW_LOG_LEVEL,
     delivery: { endpoints, outboxDir: join(dataDir, 'outbox'), timeoutMs: e.TIDW_HTTP_TIMEOUT_MS },
+    ...(e.TIDW_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TIDW_MAX_CACHED_WORKFLOWS } : {}),
   };
 }

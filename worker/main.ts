@@ -65,6 +65,7 @@ async function main(): Promise<void> {
         logger: logger.child({ component: 'activities' }),
       }),
       dataConverter: { payloadCodecs: [config.encryption.codec] },
+      ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
     });
     logger.info(
       {
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
         'temporal.taskQueue': config.temporal.taskQueue,
         ...(server && { 'temporal.ui': server.uiUrl }),
         ...(config.metricsPort > 0 && { 'metrics.url': `http://localhost:${config.metricsPort}/metrics` }),
+        'worker.maxCachedWorkflows': worker.options.maxCachedWorkflows,
         'outbox.dir': Object.keys(config.delivery.endpoints).length ? undefined : config.delivery.outboxDir,
         'encryption.keyring': config.encryption.keyringSource,
         'encryption.dataKeys': config.encryption.dataKeys.dir,

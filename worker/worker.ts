@@ -27,6 +27,11 @@ export interface TenancyWorkerOptions {
   identity?: string;
   /** The payload codec (encryption) for everything the worker sends and reads. */
   dataConverter?: DataConverter;
+  /**
+   * Trajects kept in memory between their steps (each holds about 2 MiB, see the README's Performance section); one
+   * that is evicted is replayed from its history at its next step. Unset: the SDK's default for the heap.
+   */
+  maxCachedWorkflows?: number;
 }
 
 export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Worker> {
@@ -38,5 +43,6 @@ export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Work
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

@@ -39,8 +39,10 @@ test('npm start runs server and worker; after Ctrl-C a second start finds the sa
   await first.interrupt();
   expect(first.output()).toMatch(/worker stopped[\s\S]*temporal dev server stopped/);
 
-  const second = run('npm', ['start'], env);
+  // The second start keeps fewer trajects in memory, as an operator with many open trajects would.
+  const second = run('npm', ['start'], { ...env, TIDW_MAX_CACHED_WORKFLOWS: '50' });
   await second.waitFor('worker running');
+  expect(second.output()).toContain('"worker.maxCachedWorkflows":50');
   const again = await createTenancyClient({ address: `127.0.0.1:${port}`, encryption: keys() });
   expect((await again.status('restart-0001')).phase).toBe('urgentie');
   await again.close();
@@ -53,6 +55,7 @@ test('a wrong setting stops start-up with the variable and the fix, and exit cod
     TIDW_UI_PORT: 'eighty',
     TEMPORAL_ADDRESS: 'no port here',
     TIDW_LOG_LEVEL: 'loud',
+    TIDW_MAX_CACHED_WORKFLOWS: '-3',
   });
   const code = await new Promise<number | null>((resolve) => started.child.once('exit', resolve));
   expect(code).toBe(2);
@@ -61,4 +64,5 @@ test('a wrong setting stops start-up with the variable and the fix, and exit cod
   expect(started.output()).toContain(
     "TIDW_LOG_LEVEL: expected trace, debug, info, warn, error or silent (got 'loud')",
   );
+  expect(started.output()).toContain('TIDW_MAX_CACHED_WORKFLOWS: expected a number of trajects, 0 or more');
 });
