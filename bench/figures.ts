@@ -1,0 +1,265 @@
+/** From the workloads' raw results to the table's rows, with the targets of issue 7. */
+import { row, type Row } from './report';
+import { percentile } from './stats';
+import type { VariantName } from './variants';
+import type { CapacityResult } from './workloads/capacity';
+import type { HistorySize } from './workloads/history';
+import type { LatencyRound } from './workloads/latency';
+import type { MachineRound } from './workloads/machine';
+import type { ReplayPass } from './workloads/replay';
+import type { ThroughputResult } from './workloads/throughput';
+
+type PerVariant<T> = Partial<Record<VariantName, T>>;
+
+export interface WorkloadResults {
+  throughput?: { memory: PerVariant<ThroughputResult>; sqlite: PerVariant<ThroughputResult> };
+  latency?: PerVariant<LatencyRound[]>;
+  history?: PerVariant<HistorySize>;
+  replay?: PerVariant<ReplayPass[]>;
+  capacity?: PerVariant<CapacityResult>;
+  machine?: PerVariant<MachineRound[]>;
+}
+
+const GiB = 2 ** 30;
+
+const atLeast = (factor: number) => ({
+  text: `≥ ${factor} × baseline`,
+  met: (_engine: number, ratio: number) => ratio >= factor,
+});
+const atMost = (factor: number) => ({
+  text: `≤ ${factor} × baseline`,
+  met: (_engine: number, ratio: number) => ratio <= factor,
+});
+
+/** Chains replayed per second over all passes of a variant. */
+export function replayRate(passes: readonly ReplayPass[] = []): number {
+  const seconds = passes.reduce((s, p) => s + p.seconds, 0);
+  return seconds > 0 ? passes.reduce((s, p) => s + p.chains, 0) / seconds : Number.NaN;
+}
+
+/** Transitions per second over all rounds of a variant. */
+export function machineRate(rounds: readonly MachineRound[] = []): number {
+  const seconds = rounds.reduce((s, r) => s + r.seconds, 0);
+  return seconds > 0 ? rounds.reduce((s, r) => s + r.transitions, 0) / seconds : Number.NaN;
+}
+
+export function latencies(rounds: readonly LatencyRound[] = []): number[] {
+  return rounds.flatMap((r) => r.latenciesMs);
+}
+
+const pointAt = (result: CapacityResult | undefined, open: number) =>
+  result?.points.find((p) => p.openTrajects === open && p.target === open);
+const largest = (result: CapacityResult | undefined) => result?.points[result.points.length - 1];
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+/**
+ * Memory at each count of open trajects. A count a variant did not reach in its time box has no figure; the most it
+ * reached is shown instead. RSS only grows with open trajects (the cache fills up to its size), so a worker already
+ * over 1 GiB at fewer than 10,000 does not meet the target at 10,000 either.
+ */
+function capacityRows(capacity: NonNullable<WorkloadResults['capacity']>, counts: readonly number[]): Row[] {
+  const rows: Row[] = [];
+  const nan = Number.NaN;
+  for (const open of counts) {
+    const e = pointAt(capacity.engine, open);
+    const b = pointAt(capacity.baseline, open);
+    const count = open.toLocaleString('en-US');
+    const worker = row(
+      `Worker RSS, ${count} open trajects`,
+      'MiB',
+      e?.workerRssBytes ?? nan,
+      b?.workerRssBytes ?? nan,
+    );
+    if (open === 10_000) {
+      worker.target = '≤ 1 GiB';
+      const most = largest(capacity.engine);
+      if (e) worker.status = e.workerRssBytes <= GiB ? 'met' : 'not met';
+      else if (most && most.workerRssBytes > GiB) {
+        worker.status = 'not met';
+        worker.note = `${mib(most.workerRssBytes)} with ${most.openTrajects.toLocaleString('en-US')} open already`;
+      } else worker.status = 'not measured';
+    }
+    rows.push(
+      worker,
+      row(`Server RSS, ${count} open trajects`, 'MiB', e?.serverRssBytes ?? nan, b?.serverRssBytes ?? nan),
+    );
+  }
+  const last = counts[counts.length - 1] ?? 0;
+  const e = largest(capacity.engine);
+  const b = largest(capacity.baseline);
+  if ((e && e.openTrajects < last) || (b && b.openTrajects < last)) {
+    // Different counts: a ratio would compare unlike things.
+    const unpaired = (r: Row): Row => ({ ...r, ratio: nan });
+    rows.push(
+      unpaired(
+        row(
+          'Most open trajects reached in the time box',
+          'trajects',
+          e?.openTrajects ?? nan,
+          b?.openTrajects ?? nan,
+        ),
+      ),
+      unpaired(row('Worker RSS there', 'MiB', e?.workerRssBytes ?? nan, b?.workerRssBytes ?? nan)),
+      unpaired(row('Server RSS there', 'MiB', e?.serverRssBytes ?? nan, b?.serverRssBytes ?? nan)),
+    );
+  }
+  const perTraject = (c: CapacityResult | undefined) => {
+    const p = largest(c);
+    return c && p && p.cachedWorkflows > 0
+      ? (p.workerRssBytes - c.idle.workerRssBytes) / p.cachedWorkflows
+      : nan;
+  };
+  rows.push(
+    row(
+      'Worker memory per cached traject',
+      'KiB',
+      perTraject(capacity.engine),
+      perTraject(capacity.baseline),
+    ),
+  );
+  return rows;
+}
+
+export function figures(results: WorkloadResults, capacityCounts: readonly number[]): Row[] {
+  const rows: Row[] = [];
+  const nan = Number.NaN;
+  const tp = results.throughput;
+  if (tp) {
+    for (const [persistence, label] of [
+      ['sqlite', 'SQLite'],
+      ['memory', 'in-memory'],
+    ] as const) {
+      const e = tp[persistence].engine;
+      const b = tp[persistence].baseline;
+      rows.push(
+        row(
+          `Throughput, ${label} server`,
+          'trajects/s',
+          e?.trajectsPerSecond ?? nan,
+          b?.trajectsPerSecond ?? nan,
+          atLeast(0.9),
+        ),
+        row(
+          `State transitions, ${label} server`,
+          'transitions/s',
+          e?.transitionsPerSecond ?? nan,
+          b?.transitionsPerSecond ?? nan,
+        ),
+        row(
+          `CPU per traject, worker + coordinators, ${label} server`,
+          'ms',
+          e?.benchCpuMsPerTraject ?? nan,
+          b?.benchCpuMsPerTraject ?? nan,
+        ),
+        row(
+          `CPU per traject, dev server, ${label} server`,
+          'ms',
+          e?.serverCpuMsPerTraject ?? nan,
+          b?.serverCpuMsPerTraject ?? nan,
+        ),
+      );
+    }
+    // The engine with every payload encrypted, against the same baseline: next to the SQLite rows above, the cost
+    // of the codec.
+    const x = tp.sqlite.encrypted;
+    if (x) {
+      const b = tp.sqlite.baseline;
+      rows.push(
+        row(
+          'Throughput, SQLite server, payloads encrypted',
+          'trajects/s',
+          x.trajectsPerSecond,
+          b?.trajectsPerSecond ?? nan,
+        ),
+        row(
+          'CPU per traject, worker + coordinators, SQLite server, payloads encrypted',
+          'ms',
+          x.benchCpuMsPerTraject,
+          b?.benchCpuMsPerTraject ?? nan,
+        ),
+      );
+    }
+    const speedUp = (v: VariantName) =>
+      (tp.memory[v]?.trajectsPerSecond ?? nan) / (tp.sqlite[v]?.trajectsPerSecond ?? nan);
+    rows.push(
+      row('Throughput, in-memory server ÷ SQLite server', '×', speedUp('engine'), speedUp('baseline')),
+    );
+  }
+  if (results.latency) {
+    const e = latencies(results.latency.engine);
+    const b = latencies(results.latency.baseline);
+    rows.push(
+      row('Update round trip p50', 'ms', percentile(e, 50), percentile(b, 50)),
+      row('Update round trip p95', 'ms', percentile(e, 95), percentile(b, 95)),
+      row('Update round trip p99', 'ms', percentile(e, 99), percentile(b, 99), atMost(1.2)),
+    );
+  }
+  if (results.replay) {
+    rows.push(
+      row(
+        'Auditor replay of three-year trajects',
+        'trajects/s',
+        replayRate(results.replay.engine),
+        replayRate(results.replay.baseline),
+        atLeast(0.8),
+      ),
+    );
+    if (results.replay.encrypted?.length) {
+      rows.push(
+        row(
+          'Auditor replay of three-year trajects, payloads encrypted',
+          'trajects/s',
+          replayRate(results.replay.encrypted),
+          replayRate(results.replay.baseline),
+        ),
+      );
+    }
+  }
+  if (results.history) {
+    const e = results.history.engine;
+    const b = results.history.baseline;
+    rows.push(
+      row(
+        'History per three-year traject, whole chain',
+        'events',
+        e?.eventsPerTraject ?? nan,
+        b?.eventsPerTraject ?? nan,
+      ),
+      row(
+        'History per three-year traject, whole chain',
+        'KiB',
+        e?.bytesPerTraject ?? nan,
+        b?.bytesPerTraject ?? nan,
+      ),
+      row('Runs per three-year traject', 'runs', e?.runsPerTraject ?? nan, b?.runsPerTraject ?? nan),
+      row('Largest single run', 'events', e?.largestRunEvents ?? nan, b?.largestRunEvents ?? nan, {
+        text: '≤ 400 events',
+        met: (engine) => engine <= 400,
+      }),
+      row('Largest single run', 'KiB', e?.largestRunBytes ?? nan, b?.largestRunBytes ?? nan),
+    );
+    const x = results.history.encrypted;
+    if (x) {
+      rows.push(
+        row(
+          'History per three-year traject, whole chain, payloads encrypted',
+          'KiB',
+          x.bytesPerTraject,
+          b?.bytesPerTraject ?? nan,
+        ),
+      );
+    }
+  }
+  if (results.capacity) rows.push(...capacityRows(results.capacity, capacityCounts));
+  if (results.machine) {
+    rows.push(
+      row(
+        'Pure machine, no Temporal',
+        'transitions/s',
+        machineRate(results.machine.engine),
+        machineRate(results.machine.baseline),
+      ),
+    );
+  }
+  return rows;
+}

@@ -1,0 +1,90 @@
+/** The benchmark's command line, parsed once with zod; a wrong value stops it with every problem named. */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const workloadNames = ['throughput', 'latency', 'replay', 'history', 'capacity', 'machine'] as const;
+export type WorkloadName = (typeof workloadNames)[number];
+
+const count = (fallback: number, max: number) =>
+  z.coerce
+    .number({ message: 'expected a number' })
+    .int({ message: 'expected a whole number' })
+    .min(1, { message: 'expected at least 1' })
+    .max(max, { message: `expected at most ${max}` })
+    .default(fallback);
+
+const OptionsSchema = z
+  .object({
+    trajects: count(48, 100_000).describe('complete trajects per throughput run'),
+    concurrency: count(24, 2_000).describe('trajects in flight at once, and coordinators sending at once'),
+    duration: count(16, 3_600).describe('seconds of latency measurement per variant'),
+    seed: z.coerce.number({ message: 'expected a number' }).int().default(20260105),
+    histories: count(8, 1_000).describe('three-year trajects per variant, for history size and replay'),
+    capacity: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, { message: 'expected ascending counts such as 1000,10000' })
+      .default('1000,10000')
+      .transform((s) => s.split(',').map(Number))
+      .refine((list) => list.every((n, i) => n > 0 && (i === 0 || n > list[i - 1]!)), {
+        message: 'expected ascending counts above 0',
+      }),
+    'capacity-seconds': count(120, 86_400).describe('seconds each variant may take to open its trajects'),
+    only: z
+      .string()
+      .default(workloadNames.join(','))
+      .transform((s) => s.split(',').map((w) => w.trim()))
+      .pipe(z.array(z.enum(workloadNames, { message: `expected some of ${workloadNames.join(', ')}` }))),
+    out: z.string().min(1).default('bench/results/latest.json'),
+  })
+  .strict();
+
+export type BenchOptions = z.infer<typeof OptionsSchema>;
+
+export const usage = `npm run bench -- [options]
+
+  --trajects N      complete trajects per throughput run (default 48)
+  --concurrency C   trajects in flight at once; coordinators sending at once (default 24)
+  --duration S      seconds of latency measurement per variant (default 16)
+  --histories H     three-year trajects per variant for history size and replay (default 8)
+  --capacity LIST   open trajects to hold for the memory figures (default 1000,10000)
+  --capacity-seconds S  time box per variant for opening them (default 120)
+  --seed N          seed of every random choice (default 20260105)
+  --only LIST       run only these workloads: ${workloadNames.join(', ')}
+  --out FILE        where to write the results (default bench/results/latest.json)`;
+
+/** Thrown when the command line holds a value the benchmark cannot use; the message names each option. */
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        trajects: { type: 'string' },
+        concurrency: { type: 'string' },
+        duration: { type: 'string' },
+        seed: { type: 'string' },
+        histories: { type: 'string' },
+        capacity: { type: 'string' },
+        'capacity-seconds': { type: 'string' },
+        only: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new OptionsError(`${(err as Error).message}\n\n${usage}`);
+  }
+  if (values.help) return 'help';
+  const { help: _help, ...rest } = values;
+  const parsed = OptionsSchema.safeParse(rest);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new OptionsError(`invalid options:\n${problems}\n\n${usage}`);
+  }
+  return parsed.data;
+}

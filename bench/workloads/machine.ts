@@ -1,0 +1,104 @@
+/**
+ * Workload 6, the pure machine: the Almere happy path at its real dates (registration to closure, 31 months) run
+ * on the lifecycle machine alone, without Temporal: each coordinator event checked (`decide`) and taken
+ * (`takeEvent`), each deadline due before it fired (`fireNext`). The baseline runs its hand-written logic over the
+ * same events. The figure is transitions per second: the ceiling the statechart itself sets.
+ */
+import { decide, fireNext, startTraject, takeEvent, type Covenant } from '../../machines';
+import { actorFor } from '../../test/support/model';
+import { initialState, refusal, take, type BaselineEvent, type TimerStart } from '../baseline/traject';
+import { almere, datedPlan, type PlanStep } from '../plan';
+import { elapsedMs } from '../stats';
+import { baselineTerms, variants, type VariantName } from '../variants';
+
+const FROM = '2026-01-05T09:00:00.000Z';
+
+type DatedStep = PlanStep & { at: string };
+
+function eventOf(step: DatedStep, covenant: Covenant) {
+  const data = typeof step.data === 'function' ? step.data(step.at) : step.data;
+  return { type: step.type, actor: actorFor(covenant, step.as), ...(data ? { data } : {}) };
+}
+
+/** One traject on the engine's machine; returns the transitions taken. */
+function engineTraject(plan: readonly DatedStep[], covenant: Covenant, ref: string): number {
+  const first = startTraject({
+    trajectRef: ref,
+    origin: 'BW',
+    covenant,
+    registeredAt: FROM,
+    registeredBy: actorFor(covenant, 'zorgaanbieder'),
+  });
+  let { snapshot, timers } = first;
+  let transitions = 1;
+  for (const step of plan) {
+    const at = Date.parse(step.at);
+    while (timers[0] && Date.parse(timers[0].fireAt) <= at && snapshot.status === 'active') {
+      ({ snapshot, timers } = fireNext(snapshot, timers)!);
+      transitions += 1;
+    }
+    const decision = decide(snapshot, eventOf(step, covenant), step.at);
+    if (!decision.ok) {
+      if (step.refused === decision.refusal.code) continue;
+      throw new Error(`the machine refused ${step.type}: ${decision.refusal.message}`);
+    }
+    ({ snapshot, timers } = takeEvent(snapshot, timers, decision.event));
+    transitions += 1;
+  }
+  return transitions;
+}
+
+/** The same traject on the baseline's hand-written logic. */
+function baselineTraject(plan: readonly DatedStep[], covenant: Covenant): number {
+  const terms = baselineTerms(covenant);
+  const state = initialState({ gemeente: 'g', zorgaanbieder: 'z', corporatie: 'c' });
+  const pending = new Map<string, TimerStart>();
+  let transitions = 1;
+  const apply = (event: BaselineEvent, at: number) => {
+    const outcome = take(state, terms, event, at);
+    for (const id of outcome.cancel) pending.delete(id);
+    for (const timer of outcome.start) pending.set(timer.id, timer);
+    transitions += 1;
+  };
+  for (const step of plan) {
+    const at = Date.parse(step.at);
+    for (;;) {
+      let next: TimerStart | undefined;
+      for (const timer of pending.values()) if (!next || timer.fireAt < next.fireAt) next = timer;
+      if (!next || next.fireAt > at || state.phase === 'afgesloten') break;
+      pending.delete(next.id);
+      apply({ type: next.type }, next.fireAt);
+    }
+    const event = eventOf(step, covenant);
+    const refused = refusal(state, terms, event, at);
+    if (refused) {
+      if (step.refused === refused) continue;
+      throw new Error(`the baseline refused ${step.type}: ${refused}`);
+    }
+    apply(event, at);
+  }
+  return transitions;
+}
+
+export interface MachineRound {
+  variant: VariantName;
+  seconds: number;
+  trajects: number;
+  transitions: number;
+}
+
+/** Runs whole trajects on one variant's logic for about `seconds`. */
+export function machineRound(variant: VariantName, seconds: number): MachineRound {
+  const plan = datedPlan(FROM);
+  const start = performance.now();
+  let trajects = 0;
+  let transitions = 0;
+  while (elapsedMs(start) < seconds * 1000) {
+    transitions +=
+      variant === variants.engine.name
+        ? engineTraject(plan, almere, `pure-${trajects}`)
+        : baselineTraject(plan, almere);
+    trajects += 1;
+  }
+  return { variant, seconds: elapsedMs(start) / 1000, trajects, transitions };
+}
