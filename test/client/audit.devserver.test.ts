@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decoderFor } from '../../client/audit/timeline';
 import {
   buildTimeline,
@@ -23,39 +22,29 @@ import {
   type Timeline,
 } from '../../client';
 import { presetCovenants } from '../../machines';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { goldenDir } from '../support/golden';
 import { goldenEncryption, testKeysDir } from '../support/keys';
 import { actorFor } from '../support/model';
 import { sh } from '../support/processes';
-import { devServerEnvironment, recordingActivities, startWorker } from '../support/temporal';
+import { devServerSuite } from '../support/temporal';
 import { tidwWith } from '../support/cli';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+const suite = devServerSuite();
 let sdk: TenancyClient;
 const dir = mkdtempSync(join(tmpdir(), 'tidw-audit-'));
 
 beforeAll(async () => {
-  env = await devServerEnvironment();
-  ({ stop: stopWorker } = await startWorker(
-    env,
-    await bundleTenancyWorkflows(),
-    recordingActivities().activities,
-  ));
-  sdk = await createTenancyClient({ address: env.address });
+  sdk = await createTenancyClient({ address: suite.env.address });
 });
 
 afterAll(async () => {
   await sdk?.close();
-  await stopWorker?.();
-  await env?.teardown();
 });
 
 /** Runs `tidw` in this process; a last argument that is an object is its environment. */
 async function tidw(...args: Array<string | Record<string, string>>) {
   const vars = typeof args[args.length - 1] === 'object' ? (args.pop() as Record<string, string>) : {};
-  const cli = tidwWith((covenants) => createTenancyClient({ address: env.address, covenants }), {
+  const cli = tidwWith((covenants) => createTenancyClient({ address: suite.env.address, covenants }), {
     TEMPORAL_ADDRESS: 'localhost:1',
     ...vars,
   });

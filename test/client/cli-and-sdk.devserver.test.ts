@@ -2,7 +2,6 @@
  * The SDK and `tidw` against a real dev server: bad input of every kind gets its clear message and exit code and
  * leaves the traject's status and history as they were; `list` returns exactly the matching trajecten.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   createTenancyClient,
   InvalidEventData,
@@ -15,41 +14,31 @@ import {
   type TrajectSummary,
 } from '../../client';
 import { presetCovenants, type Actor } from '../../machines';
-import { bundleTenancyWorkflows } from '../../worker/worker';
 import { eventTypes } from '../support/history';
 import { actorFor } from '../support/model';
-import { devServerEnvironment, recordingActivities, startWorker } from '../support/temporal';
+import { devServerSuite } from '../support/temporal';
 import { tidwWith } from '../support/cli';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+const suite = devServerSuite();
 let sdk: TenancyClient;
 const almere = presetCovenants.almere!;
 const as = (role: Parameters<typeof actorFor>[1]): Actor => actorFor(almere, role);
 
 beforeAll(async () => {
-  env = await devServerEnvironment();
-  ({ stop: stopWorker } = await startWorker(
-    env,
-    await bundleTenancyWorkflows(),
-    recordingActivities().activities,
-  ));
-  sdk = await createTenancyClient({ address: env.address });
+  sdk = await createTenancyClient({ address: suite.env.address });
 });
 
 afterAll(async () => {
   await sdk?.close();
-  await stopWorker?.();
-  await env?.teardown();
 });
 
 /** Runs `tidw` in this process against the test server. */
-const tidw = tidwWith((covenants) => createTenancyClient({ address: env.address, covenants }));
+const tidw = tidwWith((covenants) => createTenancyClient({ address: suite.env.address, covenants }));
 
 /** What a traject looks like from outside: its status and its recorded history. */
 async function snapshot(ref: string) {
   const status = await sdk.status(ref);
-  const history = await env.client.workflow.getHandle(`traject-${ref}`).fetchHistory();
+  const history = await suite.env.client.workflow.getHandle(`traject-${ref}`).fetchHistory();
   return { status, events: eventTypes(history).filter((t) => !t.startsWith('EVENT_TYPE_WORKFLOW_TASK')) };
 }
 
