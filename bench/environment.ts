@@ -3,7 +3,6 @@
  * engine and the baseline, and a teardown list that stops everything it started, in reverse order, even on errors.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -21,6 +20,7 @@ import { loadEncryption } from '../client/privacy/config';
 import { temporalBinaries } from '../worker/binaries';
 import { startDevServer, type DevServer } from '../worker/dev-server';
 import { temporalLogger } from '../worker/logger';
+import { freePort } from '../test/support/processes';
 import { registerSearchAttributes } from '../worker/search-attributes';
 import { bundleTenancyWorkflows, createTenancyWorker } from '../worker/worker';
 import type { DeliveryObserver } from './observer';
@@ -63,18 +63,6 @@ export function installRuntime(logger: Logger): void {
   Runtime.install({
     logger: temporalLogger(logger.child({ component: 'temporal' }, { level: 'warn' })),
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
-  });
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
   });
 }
 
