@@ -113,7 +113,9 @@ export class TrajectDriver {
       try {
         return await client.connection.withDeadline(Date.now() + 3000, () => handle.query(statusQuery));
       } catch (err) {
-        if (attempt >= 8 || !/deadline|DEADLINE_EXCEEDED/i.test(String(err))) throw err;
+        // The client wraps the gRPC status in a ServiceError: the deadline is named in its cause.
+        const timedOut = /deadline/i.test(`${String(err)} ${String((err as Error).cause)}`);
+        if (attempt >= 8 || !timedOut) throw err;
         const { runId } = await this.handle.describe();
         handle = client.getHandle(workflowId, runId);
       }
