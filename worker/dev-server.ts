@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -30,11 +31,14 @@ export interface DevServerOptions {
   logger: Logger;
 }
 
+/** The dev server died while starting, before it served. */
+class ExitedWhileStarting extends Error {}
+
 async function waitUntilServing(address: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+      throw new ExitedWhileStarting(`the Temporal dev server exited with code ${child.exitCode}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
@@ -47,7 +51,39 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs 
   }
 }
 
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+/**
+ * Starts the dev server and waits until it serves. A port of ours that is taken is a clear error. The server also
+ * takes free ports of its own choosing (its HTTP API, its internal services), and one of those can be taken between
+ * its choosing and binding it, when it dies with a Go panic: so a server that dies while starting gets one more try.
+ */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (const [port, variable] of [
+    [options.port, 'TIDW_DEV_SERVER_PORT'],
+    [options.uiPort, 'TIDW_UI_PORT'],
+  ] as const) {
+    if (await portTaken(port))
+      throw new Error(
+        `port ${port} is in use: is another Temporal server (or npm start) running? Stop it, or set ${variable}`,
+      );
+  }
+  try {
+    return await launch(options);
+  } catch (err) {
+    if (!(err instanceof ExitedWhileStarting)) throw err;
+    options.logger.warn({ err }, 'temporal dev server died while starting; starting it once more');
+    return launch(options);
+  }
+}
+
+async function launch(options: DevServerOptions): Promise<DevServer> {
   mkdirSync(options.dataDir, { recursive: true });
   const dbFile = options.persistence === 'memory' ? undefined : join(options.dataDir, 'temporal.db');
   const args = [
@@ -77,7 +113,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const address = `127.0.0.1:${options.port}`;
-  await waitUntilServing(address, child);
+  try {
+    await waitUntilServing(address, child);
+  } catch (err) {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   options.logger.info(
     { 'server.address': address, 'server.db': dbFile ?? 'in memory' },
     'temporal dev server started',

@@ -3,6 +3,7 @@
  * start finds the same trajecten in the SQLite file.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTenancyClient } from '../../client';
@@ -65,4 +66,23 @@ test('a wrong setting stops start-up with the variable and the fix, and exit cod
     "TIDW_LOG_LEVEL: expected trace, debug, info, warn, error or silent (got 'loud')",
   );
   expect(started.output()).toContain('TIDW_MAX_CACHED_WORKFLOWS: expected a number of trajects, 0 or more');
+});
+
+test('a dev server port already in use stops start-up with a message that names it', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const started = run('node', ['dist/worker/main.js'], {
+      TIDW_DATA_DIR: mkdtempSync(join(tmpdir(), 'tidw-data-')),
+      TIDW_DEV_SERVER_PORT: String(port),
+      TIDW_METRICS_PORT: '0',
+    });
+    const code = await new Promise<number | null>((resolve) => started.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(started.output()).toContain(`port ${port} is in use`);
+    expect(started.output()).toContain('TIDW_DEV_SERVER_PORT');
+  } finally {
+    taken.close();
+  }
 });
