@@ -2,15 +2,26 @@
  * Multi-year histories stay bounded: a three-year traject forced through continue-as-new ends in the same state, with
  * the same invitations, as the same traject run in one go, and no run's history grows past its limit.
  */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { addDuration } from '../../machines';
+import { bundleTenancyWorkflows } from '../../worker/worker';
 import { fetchHistoryChain } from '../../client/history';
 import { eventsQuery } from '../../workflows/messages';
 import { actorFor } from '../support/model';
 import { scenarios, type Scenario } from '../support/scenarios';
-import { timeSkippingSuite } from '../support/temporal';
+import {
+  recordingActivities,
+  startWorker,
+  timeSkippingEnvironment,
+  type ActivityCall,
+} from '../support/temporal';
 import { publicPart, TrajectDriver } from '../support/workflow-driver';
 
-const suite = timeSkippingSuite();
+let bundle: WorkflowBundle;
+beforeAll(async () => {
+  bundle = await bundleTenancyWorkflows();
+});
 
 /** The Almere happy path with half a year more of waakvlam: three years and a bit from registration to closing. */
 const happy = scenarios.find((s) => s.name.startsWith('almere happy'))!;
@@ -23,12 +34,46 @@ const threeYears: Scenario = {
 const minutes = (value: unknown): unknown =>
   JSON.parse(JSON.stringify(value).replace(/(\d{4}-\d\d-\d\dT\d\d:\d\d):\d\d\.\d{3}Z/g, '$1Z'));
 
+/**
+ * The time-skipping test server (Java) now and then loses track of a run that continues as new under load: the old
+ * run's history ends at a WorkflowTaskStarted, the next run exists, the worker's completion is answered "workflow
+ * execution already completed", and from then on the server's clock no longer moves, so every later step waits
+ * forever. The real dev server does not do this (the benchmark's three-year trajects continue as new there). A stall
+ * is told apart from a failure by a deadline on the whole run, and the run is tried again on a fresh server; any
+ * other failure fails the test at once.
+ */
+class ServerStalled extends Error {}
+const STALL_MS = 60_000;
+
 test('a three-year traject through continue-as-new ends as the same traject in one run', async () => {
+  for (let attempt = 1; ; attempt += 1) {
+    const env = await timeSkippingEnvironment();
+    const recording = recordingActivities();
+    const worker = await startWorker(env, bundle, recording.activities);
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ServerStalled(`no progress in ${STALL_MS / 1000} s`)), STALL_MS);
+    });
+    try {
+      await Promise.race([threeYearsTwice(env, recording.calls), stalled]);
+      return;
+    } catch (err) {
+      if (!(err instanceof ServerStalled) || attempt >= 3) throw err;
+      console.warn(`attempt ${attempt}: the time-skipping server stalled; trying again on a fresh one`);
+    } finally {
+      clearTimeout(timer);
+      await Promise.race([worker.stop(), new Promise((r) => setTimeout(r, 10_000))]);
+      await env.teardown();
+    }
+  }
+}, 240_000);
+
+async function threeYearsTwice(env: TestWorkflowEnvironment, calls: ActivityCall[]): Promise<void> {
   const HISTORY_LIMIT = 60;
-  const continued = await TrajectDriver.start(suite.env, threeYears.covenant, 'drie-jaar-kort', suite.calls, {
+  const continued = await TrajectDriver.start(env, threeYears.covenant, 'drie-jaar-kort', calls, {
     historyLimit: HISTORY_LIMIT,
   });
-  const single = await TrajectDriver.start(suite.env, threeYears.covenant, 'drie-jaar-lang', suite.calls, {
+  const single = await TrajectDriver.start(env, threeYears.covenant, 'drie-jaar-lang', calls, {
     historyLimit: 100_000,
   });
   try {
@@ -56,13 +101,13 @@ test('a three-year traject through continue-as-new ends as the same traject in o
     expect(minutes(continued.activities())).toEqual(minutes(single.activities()));
     expect(continued.activities().filter(([type]) => type.startsWith('invite'))).toHaveLength(5);
 
-    const chain = await fetchHistoryChain(suite.env.client, continued.workflowId);
+    const chain = await fetchHistoryChain(env.client, continued.workflowId);
     expect(chain.length).toBeGreaterThanOrEqual(2);
     expect(a.counters.run).toBe(chain.length);
     // A run stops at the first workflow task past its limit; what that task and the deliveries in flight add is the
     // margin (the dev-server benchmark measures the real runs).
     for (const run of chain) expect(run.history.events!.length).toBeLessThanOrEqual(HISTORY_LIMIT + 25);
-    expect((await fetchHistoryChain(suite.env.client, single.workflowId)).length).toBe(1);
+    expect((await fetchHistoryChain(env.client, single.workflowId)).length).toBe(1);
     // The event log survived every continue-as-new, without gaps.
     const log = await continued.handle.query(eventsQuery);
     expect(log.map((e) => e.seq)).toEqual(Array.from({ length: a.counters.events }, (_, i) => i + 1));
@@ -70,4 +115,4 @@ test('a three-year traject through continue-as-new ends as the same traject in o
     await continued.finish();
     await single.finish();
   }
-}, 300_000);
+}
