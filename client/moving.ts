@@ -8,7 +8,8 @@ import { TRAJECT_MOVING } from '../workflows/messages';
 
 /** Whether an update failed only because its run was closing, so that it should be sent again. */
 export function isMoving(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type === TRAJECT_MOVING;
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+    return err.cause.type === TRAJECT_MOVING;
   const e = err as { code?: number; details?: string; message?: string } | undefined;
   return e?.code === 5 && /already completed/i.test(`${e.details ?? ''} ${e.message ?? ''}`);
 }
