@@ -6,6 +6,7 @@
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { sendThroughMoves } from '../../client/moving';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, toPublicStatus, type Covenant, type PublicStatus, type Refusal } from '../../machines';
 import type { tenancyWorkflow } from '../../workflows';
@@ -48,6 +49,8 @@ export class TrajectDriver {
     readonly handle: WorkflowHandle<typeof tenancyWorkflow>,
     public model: ModelState,
     private readonly calls: ActivityCall[],
+    /** Its runs continue as new along the way (a history limit was given). */
+    private readonly continues: boolean,
   ) {}
 
   static async start(
@@ -76,7 +79,8 @@ export class TrajectDriver {
       },
     );
     const status = await handle.query(statusQuery);
-    return new TrajectDriver(env, handle, initialModel(covenant, trajectRef, status.updatedAt), calls);
+    const model = initialModel(covenant, trajectRef, status.updatedAt);
+    return new TrajectDriver(env, handle, model, calls, options.historyLimit !== undefined);
   }
 
   get workflowId(): string {
@@ -110,6 +114,7 @@ export class TrajectDriver {
     const { client, workflowId } = this.handle;
     let handle: WorkflowHandle = this.handle;
     for (let attempt = 1; ; attempt += 1) {
+      if (this.continues) await this.idle();
       try {
         return await client.connection.withDeadline(Date.now() + 3000, () => handle.query(statusQuery));
       } catch (err) {
@@ -119,6 +124,27 @@ export class TrajectDriver {
         const { runId } = await this.handle.describe();
         handle = client.getHandle(workflowId, runId);
       }
+    }
+  }
+
+  /**
+   * Waits until the current run has no workflow task and no activity in flight. A run continues as new in the
+   * workflow task after its last delivery; a query sent into that task is what the time-skipping server can lose
+   * (and stop its clock for), so a traject that continues as new is only queried between tasks. Reading the history
+   * and describing the run involve no worker, and the server's clock stands still between the driver's steps.
+   */
+  private async idle(): Promise<void> {
+    const { EventType } = temporal.api.enums.v1;
+    const busy = new Set([
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    ]);
+    for (let i = 0; i < 500; i += 1) {
+      const { runId, raw } = await this.handle.describe();
+      const history = await this.handle.client.getHandle(this.handle.workflowId, runId).fetchHistory();
+      const last = history.events?.[history.events.length - 1]?.eventType;
+      if (!raw.pendingActivities?.length && (last === undefined || last === null || !busy.has(last))) return;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
