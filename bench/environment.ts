@@ -16,7 +16,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type TenancyActivities } from '../activities';
-import { loadEncryption } from '../client/privacy/config';
+import { loadEncryption } from '../platform/privacy/config';
 import { temporalBinaries } from '../worker/binaries';
 import { startDevServer, type DevServer } from '../worker/dev-server';
 import { temporalLogger } from '../worker/logger';

@@ -7,7 +7,7 @@
 import { isAbsolute, join } from 'node:path';
 import pino from 'pino';
 import { temporalBinaries } from '../worker/binaries';
-import { projectRoot } from '../client/paths';
+import { projectRoot } from '../platform/paths';
 import { createLogger } from '../worker/logger';
 import { figures, type WorkloadResults } from './figures';
 import {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../client/paths';
+import { projectRoot } from '../platform/paths';
 
 export interface MachineDescription {
   cpuModel: string;

@@ -4,12 +4,9 @@
  */
 import type { Refusal } from '../machines';
 
-/** The base of every error of this package. */
-export abstract class TidwError extends Error {
-  abstract readonly code: string;
-  /** Whether the caller's input was the problem (the CLI exits with 2), rather than the system (exit 1). */
-  abstract readonly refused: boolean;
-}
+import { TidwError } from '../platform/errors';
+
+export { TidwError, KeyNotAvailable } from '../platform/errors';
 
 /** Fields that were wrong, with what they should be. */
 export interface FieldProblem {
@@ -87,13 +84,6 @@ export class InvalidInput extends TidwError {
       problems.length ? `${message}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}` : message,
     );
   }
-}
-
-/** Thrown when a payload cannot be decrypted: its key is not in the key ring, or its traject's data key is gone. */
-export class KeyNotAvailable extends TidwError {
-  readonly code = 'KeyNotAvailable';
-  override readonly name = 'KeyNotAvailable';
-  readonly refused = false;
 }
 
 /** Thrown when a traject's data was erased on request: only event types and times remain. */

@@ -37,11 +37,11 @@ export {
   type FieldProblem,
 } from './errors';
 export { type AccessExport } from './tenancy-client';
-export { loadEncryption, type Encryption } from './privacy/config';
-export { generateKeyRing, saveKeyRing, KeyRing } from './privacy/keyring';
-export { startCodecServer, loadCodecServerSettings, type CodecServer } from './privacy/codec-server';
-export { TrajectCodec } from './privacy/codec';
-export { ConfigError } from './config';
+export { loadEncryption, type Encryption } from '../platform/privacy/config';
+export { generateKeyRing, saveKeyRing, KeyRing } from '../platform/privacy/keyring';
+export { startCodecServer, loadCodecServerSettings, type CodecServer } from '../platform/privacy/codec-server';
+export { TrajectCodec } from '../platform/privacy/codec';
+export { ConfigError } from '../platform/config';
 export {
   readHistories,
   readHistoryFile,

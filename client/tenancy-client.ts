@@ -50,7 +50,7 @@ import {
 import type { HistoryChain } from './audit/history-file';
 import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit/replay';
 import { buildTimeline, decoderFor, type Timeline, type TimelineEntry } from './audit/timeline';
-import { connectionOptions, parseTemporalSettings, type TemporalSettings } from './config';
+import { connectionOptions, parseTemporalSettings, type TemporalSettings } from '../platform/config';
 import { fetchHistoryChain } from './history';
 import { sendThroughMoves } from './moving';
 import {
@@ -61,9 +61,9 @@ import {
   TrajectNotFound,
   type FieldProblem,
 } from './errors';
-import { projectRoot } from './paths';
-import { loadEncryption, type Encryption } from './privacy/config';
-import type { DataKeyState } from './privacy/data-keys';
+import { projectRoot } from '../platform/paths';
+import { loadEncryption, type Encryption } from '../platform/privacy/config';
+import type { DataKeyState } from '../platform/privacy/data-keys';
 
 export type { TrajectStatus, EventLogEntry } from '../workflows/messages';
 

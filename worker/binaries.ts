@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from '../client/paths';
+import { projectRoot } from '../platform/paths';
 
 export interface TemporalBinaries {
   cli: string;

@@ -12,9 +12,9 @@ import {
   parseTemporalSettings,
   port,
   type TemporalSettings,
-} from '../client/config';
-import { projectRoot } from '../client/paths';
-import { loadEncryption, type Encryption } from '../client/privacy/config';
+} from '../platform/config';
+import { projectRoot } from '../platform/paths';
+import { loadEncryption, type Encryption } from '../platform/privacy/config';
 
 const WorkerEnvSchema = z.object({
   TIDW_DATA_DIR: z.string().min(1).default('.data'),

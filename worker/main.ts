@@ -6,8 +6,8 @@
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ConfigError, connectionOptions } from '../client/config';
-import { loadCodecServerSettings, startCodecServer } from '../client/privacy/codec-server';
+import { ConfigError, connectionOptions } from '../platform/config';
+import { loadCodecServerSettings, startCodecServer } from '../platform/privacy/codec-server';
 import { temporalBinaries } from './binaries';
 import { loadWorkerConfig } from './config';
 import { startDevServer, type DevServer } from './dev-server';

@@ -20,12 +20,12 @@ import { chainToJSON, readHistories, readHistoryFile, writeHistory } from '../au
 import { bundleWorkflows, replayHistories } from '../audit/replay';
 import { buildTimeline, decoderFor, type Timeline } from '../audit/timeline';
 import { timelineHtml } from '../audit/timeline-html';
-import { ConfigError } from '../config';
+import { ConfigError } from '../../platform/config';
 import { EventRefused, InvalidInput, TidwError, TrajectErased } from '../errors';
-import { projectRoot } from '../paths';
-import { loadCodecServerSettings, startCodecServer } from '../privacy/codec-server';
-import { loadEncryption, type Encryption } from '../privacy/config';
-import { generateKeyRing, saveKeyRing } from '../privacy/keyring';
+import { projectRoot } from '../../platform/paths';
+import { loadCodecServerSettings, startCodecServer } from '../../platform/privacy/codec-server';
+import { loadEncryption, type Encryption } from '../../platform/privacy/config';
+import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
 import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';

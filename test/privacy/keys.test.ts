@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ConfigError, KeyNotAvailable } from '../../client';
-import { loadEncryption } from '../../client/privacy/config';
+import { loadEncryption } from '../../platform/privacy/config';
 import { loadWorkerConfig } from '../../worker/config';
 import { tidwWith } from '../support/cli';
 

@@ -15,8 +15,8 @@ import {
   TrajectErased,
   type TenancyClient,
 } from '../../client';
-import { startCodecServer, type CodecServer } from '../../client/privacy/codec-server';
-import { loadEncryption, type Encryption } from '../../client/privacy/config';
+import { startCodecServer, type CodecServer } from '../../platform/privacy/codec-server';
+import { loadEncryption, type Encryption } from '../../platform/privacy/config';
 import { presetCovenants, type Role } from '../../machines';
 import { actorFor } from '../support/model';
 import { freePort, run, type Running } from '../support/processes';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadEncryption, type Encryption } from '../../client/privacy/config';
-import { generateKeyRing, saveKeyRing } from '../../client/privacy/keyring';
+import { loadEncryption, type Encryption } from '../../platform/privacy/config';
+import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
 
 export const testKeysDir = join(__dirname, '..', 'keys');
 

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTenancyClient } from '../../client';
-import { loadEncryption } from '../../client/privacy/config';
+import { loadEncryption } from '../../platform/privacy/config';
 import { presetCovenants } from '../../machines';
 import { actorFor } from '../support/model';
 import { freePort, run } from '../support/processes';
