@@ -34,9 +34,19 @@ const OptionsSchema = z
       .default(workloadNames.join(','))
       .transform((s) => s.split(',').map((w) => w.trim()))
       .pipe(z.array(z.enum(workloadNames, { message: `expected some of ${workloadNames.join(', ')}` }))),
-    out: z.string().min(1).default('bench/results/latest.json'),
+    out: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  // Only a run of every workload may replace the full results: a partial run writes beside them.
+  .transform((options) => ({ ...options, out: options.out ?? defaultOut(options.only) }));
+
+/** `bench/results/latest.json` for a full run; `bench/results/partial-<workloads>.json` for a run with --only. */
+export function defaultOut(only: readonly WorkloadName[]): string {
+  const full = workloadNames.every((name) => only.includes(name));
+  return full
+    ? 'bench/results/latest.json'
+    : `bench/results/partial-${[...new Set(only)].sort().join('-')}.json`;
+}
 
 export type BenchOptions = z.infer<typeof OptionsSchema>;
 
@@ -50,7 +60,8 @@ export const usage = `npm run bench -- [options]
   --capacity-seconds S  time box per variant for opening them (default 120)
   --seed N          seed of every random choice (default 20260105)
   --only LIST       run only these workloads: ${workloadNames.join(', ')}
-  --out FILE        where to write the results (default bench/results/latest.json)`;
+  --out FILE        where to write the results (default bench/results/latest.json for a full run,
+                    bench/results/partial-<workloads>.json for a run with --only)`;
 
 /** Thrown when the command line holds a value the benchmark cannot use; the message names each option. */
 export class OptionsError extends Error {
