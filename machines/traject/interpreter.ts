@@ -3,7 +3,7 @@
  * transitions into "what to do now" and "what to wake up for later". Pure; the Temporal workflow uses it to arm
  * and cancel durable timers, the tests use it to walk the graph with a clock, the timeline uses it to replay.
  */
-import { initialTransition, transition } from 'xstate';
+import { createActor, type AnyStateMachine } from 'xstate';
 import type { TimerEvent, TrajectEvent } from '../events';
 import type { TrajectInput } from './context';
 import { isEffect, type Effect } from './effects';
@@ -68,10 +68,48 @@ export function applyActions(
   return { timers: [...pending.values()].sort(byDue), effects, started, cancelled };
 }
 
+/**
+ * One inert actor scope for every transition, instead of the throwaway actor XState's public `transition()` builds per
+ * call (whose constructor also runs the context factory without input and catches the error it throws): the scope only
+ * collects the actions a transition would execute, so sharing it is safe as long as each call empties it first. The
+ * machine invokes no children, so nothing registers in the scope's system.
+ */
+type TrajectScope = Parameters<typeof trajectMachine.transition>[2];
+let scope: TrajectScope | undefined;
+const executed: RawAction[] = [];
+
+function inertScope(): TrajectScope {
+  if (!scope) {
+    // Built without input: its own initial snapshot is never used, only its identity as the scope's `self`.
+    const untyped: AnyStateMachine = trajectMachine;
+    const self = createActor(untyped);
+    scope = {
+      self,
+      system: self.system,
+      id: '',
+      sessionId: '',
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      stopChild: () => {},
+      actionExecutor: (action: RawAction) => {
+        executed.push(action);
+      },
+    };
+  }
+  executed.length = 0;
+  return scope;
+}
+
+/** The actions the last transition collected, detached from the shared buffer. */
+function takeExecuted(): RawAction[] {
+  return executed.splice(0, executed.length);
+}
+
 /** The first step of a traject: registration. */
 export function startTraject(input: TrajectInput): Step {
-  const [snapshot, actions] = initialTransition(trajectMachine, input);
-  return { snapshot, ...applyActions([], actions, input.registeredAt) };
+  const snapshot = trajectMachine.getInitialSnapshot(inertScope(), input);
+  return { snapshot, ...applyActions([], takeExecuted(), input.registeredAt) };
 }
 
 /** Feeds one event to the machine. A fired timer must be removed from `timers` by the caller first. */
@@ -80,8 +118,8 @@ export function takeEvent(
   timers: readonly PendingTimer[],
   event: TrajectEvent,
 ): Step {
-  const [next, actions] = transition(trajectMachine, snapshot, event);
-  return { snapshot: next, ...applyActions(timers, actions, event.at) };
+  const next = trajectMachine.transition(snapshot, event, inertScope());
+  return { snapshot: next, ...applyActions(timers, takeExecuted(), event.at) };
 }
 
 /** Fires the earliest pending timer, if any. */
