@@ -130,7 +130,8 @@ export function decide(snapshot: TrajectSnapshot, input: unknown, at: string): D
     return invalid('schema', describe(issues), issues);
   }
   const { type, actor } = envelope.data;
-  const problem = eventDataProblem(envelope.data.data ?? {});
+  // The data as sent, not as parsed: zod's copy would already have lost a `__proto__` key.
+  const problem = eventDataProblem((input as { data?: unknown }).data ?? {});
   if (problem)
     return invalid('eventData', `${type}: data: ${problem}`, [{ field: 'data', message: problem }]);
   const covenant = snapshot.context.covenant;

@@ -145,12 +145,16 @@ describe('event data the engine never takes (items 4 and 9)', () => {
 
   test('__proto__ and constructor are refused alike, wherever they are', () => {
     for (const key of ['__proto__', 'constructor']) {
-      const data = JSON.parse(`{"searchProfile": {"${key}": {"polluted": true}}}`) as unknown;
-      expect(withData(data)).toMatchObject({
-        code: 'InvalidEventData',
-        rule: 'eventData',
-        message: expect.stringContaining(`the key ${key} is not allowed`),
-      });
+      for (const json of [
+        `{"searchProfile": {"${key}": {"polluted": true}}}`,
+        `{"${key}": {"polluted": true}}`,
+      ]) {
+        expect(withData(JSON.parse(json))).toMatchObject({
+          code: 'InvalidEventData',
+          rule: 'eventData',
+          message: expect.stringContaining(`the key ${key} is not allowed`),
+        });
+      }
     }
   });
 
