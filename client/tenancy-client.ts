@@ -296,7 +296,8 @@ export class TenancyClient {
       throw refusalError({
         code: 'InvalidEventData',
         rule: 'schema',
-        message: 'unknown event type',
+        // Named only when it looks like an event type: a refusal never carries arbitrary input back.
+        message: `unknown event ${/^[A-Za-z_]{1,40}$/.test(String(event?.type)) ? String(event?.type) : 'type'}`,
         allowed: Object.keys(eventDataSchemas),
       });
     }
