@@ -14,6 +14,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -50,6 +51,12 @@ import {
 import { contractFormKey, escalatedKey, nextMeetingDueKey, phaseKey, regionKey } from './search-attributes';
 
 const DEFAULT_HISTORY_LIMIT = 300;
+/**
+ * Issue 16: parties and event-data limits checked, idempotency keys bound to their event. A history recorded before
+ * takes again what it took then (validators never replay, handlers do). Replace by deprecatePatch once no traject
+ * started before it runs any more.
+ */
+const DOORS_PATCH = 'issue-16-doors';
 /** Idempotency keys remembered across continue-as-new. */
 const REMEMBERED_KEYS = 500;
 
@@ -197,9 +204,10 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
 
   /**
    * Checks an event a party sent, at workflow time; throws the typed refusal. Returns the event to take (with the
-   * idempotency key bound to it), or null for a retry of an event already taken with the same key.
+   * idempotency key bound to it), or null for a retry of an event already taken with the same key. `current` is false
+   * only in a handler replaying a history recorded before DOORS_PATCH.
    */
-  const check = (raw: SendEventArgs) => {
+  const check = (raw: SendEventArgs, current = true) => {
     if (isUnencryptedPayload(raw)) throw unencryptedFailure();
     const args = SendEventArgsSchema.safeParse(raw);
     if (!args.success) {
@@ -213,7 +221,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     }
     const { idempotencyKey, event } = args.data;
     const decision = (key?: string): { event: CoordinatorEvent; key?: string } => {
-      const decided = decide(snapshot, event, now());
+      const decided = decide(snapshot, event, now(), { legacy: !current });
       if (!decided.ok) throw refusalFailure(decided.refusal);
       return { event: decided.event, ...(key ? { key } : {}) };
     };
@@ -223,7 +231,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     const key = boundKey(idempotencyKey, eventFingerprint(envelope.data));
     const seen = seenKeys.find((k) => k === idempotencyKey || k.startsWith(`${idempotencyKey}#`));
     if (seen === undefined) return decision(key);
-    if (seen === key || seen === idempotencyKey) return null; // a retry of an event already taken
+    if (seen === key || seen === idempotencyKey || !current) return null; // a retry of an event already taken
     throw refusalFailure({
       code: 'IdempotencyKeyReused',
       rule: 'idempotencyKey',
@@ -280,7 +288,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     sendEventUpdate,
     (args) => {
       notClosing();
-      const checked = check(args);
+      const checked = check(args, patched(DOORS_PATCH));
       if (checked) take(checked.event, 'update', checked.key);
       return status();
     },
@@ -293,7 +301,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   );
   setHandler(reportEventSignal, (args) => {
     try {
-      const checked = check(args);
+      const checked = check(args, patched(DOORS_PATCH));
       if (checked) take(checked.event, 'signal', checked.key);
     } catch (err) {
       if (!(err instanceof ApplicationFailure)) throw err;

@@ -118,12 +118,25 @@ const invalid = (rule: string, message: string, issues?: Refusal['issues']): Dec
   refusal: { code: 'InvalidEventData', rule, message, ...(issues ? { issues } : {}) },
 });
 
+export interface DecideOptions {
+  /**
+   * Decide as before the parties and the event-data limits were checked (issue 16): only for a workflow replaying a
+   * history recorded before then, which must take again exactly what it took.
+   */
+  legacy?: boolean;
+}
+
 /**
  * Checks an event a party sends, recorded at `at`: its shape and data (limits, then zod), the actor's role and
  * organisation (covenant), and whether the machine can take it now (phase and guards). Returns the event as the
  * machine takes it, or why not.
  */
-export function decide(snapshot: TrajectSnapshot, input: unknown, at: string): Decision {
+export function decide(
+  snapshot: TrajectSnapshot,
+  input: unknown,
+  at: string,
+  options: DecideOptions = {},
+): Decision {
   const envelope = EventInputSchema.safeParse(input);
   if (!envelope.success) {
     const issues = issuesOf(envelope.error);
@@ -131,11 +144,12 @@ export function decide(snapshot: TrajectSnapshot, input: unknown, at: string): D
   }
   const { type, actor } = envelope.data;
   // The data as sent, not as parsed: zod's copy would already have lost a `__proto__` key.
-  const problem = eventDataProblem((input as { data?: unknown }).data ?? {});
+  const problem = options.legacy ? undefined : eventDataProblem((input as { data?: unknown }).data ?? {});
   if (problem)
     return invalid('eventData', `${type}: data: ${problem}`, [{ field: 'data', message: problem }]);
   const covenant = snapshot.context.covenant;
-  const denied = checkPermission(covenant, type, actor.role) ?? checkParty(covenant, actor);
+  const denied =
+    checkPermission(covenant, type, actor.role) ?? (options.legacy ? null : checkParty(covenant, actor));
   if (denied) return { ok: false, refusal: denied };
 
   const parsed = CoordinatorEventSchema.safeParse({ type, actor, at, data: envelope.data.data ?? {} });
