@@ -162,10 +162,34 @@ test('a payload sent without the key ring is refused before it is stored (item 5
   await expect(rawUpdate(plain, ref, { actor: as('gemeente') }, 'erase')).resolves.toMatchObject({
     type: PAYLOAD_NOT_ENCRYPTED,
   });
+  // A feed's signal without the key ring is counted as refused; the traject carries on.
+  await plain.workflow.getHandle(workflowIdFor(ref)).signal('reportEvent', {
+    event: { type: 'OVERLAST_GEMELD', actor: as('buurtbewoner'), data: { severity: 'laag' } },
+  });
+  for (let i = 0; i < 50 && (await sdk.status(ref)).counters.refusedSignals === 0; i += 1)
+    await new Promise((r) => setTimeout(r, 100));
+  expect((await sdk.status(ref)).counters.refusedSignals).toBe(1);
   expect((await sdk.status(ref)).phase).toBe('urgentie');
   expect((await sdk.events(ref)).map((e) => e.type)).toEqual(['AANMELDING', 'INSTEMMING_GEGEVEN']);
   expect(await failedWorkflowTasks(ref)).toBe(0);
   expect(stored()).not.toContain('Markerink');
+
+  // A traject started without the key ring fails at once with the same typed failure, rather than running plain.
+  const start = await plain.workflow.start('tenancyWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowIdFor('plain-0002'),
+    args: [
+      {
+        aanmelding: {
+          trajectRef: 'plain-0002',
+          origin: 'BW',
+          covenant: almere,
+          registeredBy: as('zorgaanbieder'),
+        },
+      },
+    ],
+  });
+  await expect(start.result()).rejects.toMatchObject({ cause: { type: PAYLOAD_NOT_ENCRYPTED } });
 });
 
 test('a client configured for a cluster without the key ring fails before it sends, naming TIDW_KEYRING_FILE (item 5)', async () => {
