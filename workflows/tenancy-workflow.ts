@@ -226,12 +226,14 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       return { event: decided.event, ...(key ? { key } : {}) };
     };
     if (!idempotencyKey) return decision();
+    const seen = seenKeys.find((k) => k === idempotencyKey || k.startsWith(`${idempotencyKey}#`));
+    // A key from before keys were bound, or any key in a history recorded then: a retry, as it was then.
+    if (seen !== undefined && (seen === idempotencyKey || !current)) return null;
     const envelope = EventInputSchema.safeParse(event);
     if (!envelope.success) return decision(); // refused there, with its field problems
     const key = boundKey(idempotencyKey, eventFingerprint(envelope.data));
-    const seen = seenKeys.find((k) => k === idempotencyKey || k.startsWith(`${idempotencyKey}#`));
     if (seen === undefined) return decision(key);
-    if (seen === key || seen === idempotencyKey || !current) return null; // a retry of an event already taken
+    if (seen === key) return null; // a retry of an event already taken
     throw refusalFailure({
       code: 'IdempotencyKeyReused',
       rule: 'idempotencyKey',
