@@ -14,7 +14,7 @@ export interface FieldProblem {
   message: string;
 }
 
-/** Thrown when an event was refused by the traject: the base of the three refusal kinds below. */
+/** Thrown when an event was refused by the traject: the base of the refusal kinds below. */
 export abstract class EventRefused extends TidwError {
   readonly refused = true;
   /** The rule that refused: `schema`, `permissions.<EVENT>`, `phase`, or the name of a guard. */
@@ -39,7 +39,11 @@ export class InvalidEventData extends EventRefused {
   override readonly name = 'InvalidEventData';
 }
 
-/** Thrown when the sender's role may not send this event under the traject's covenant. */
+/**
+ * Thrown when the sender may not do this under the traject's covenant: its role may not send the event
+ * (`permissions.<EVENT>`), its organisation is no party of the covenant in that role (`parties.<role>`), or its role
+ * may not have the traject erased (`erasure`).
+ */
 export class RoleNotPermitted extends EventRefused {
   readonly code = 'RoleNotPermitted';
   override readonly name = 'RoleNotPermitted';
@@ -49,6 +53,15 @@ export class RoleNotPermitted extends EventRefused {
 export class NotAllowedInPhase extends EventRefused {
   readonly code = 'NotAllowedInPhase';
   override readonly name = 'NotAllowedInPhase';
+}
+
+/**
+ * Thrown when an idempotency key that the traject already took for one event comes again with another event
+ * (another type, data or actor): the second event is not taken. Use a new key for a new event.
+ */
+export class IdempotencyKeyReused extends EventRefused {
+  readonly code = 'IdempotencyKeyReused';
+  override readonly name = 'IdempotencyKeyReused';
 }
 
 /** Thrown when there is no traject for a client reference. */
@@ -86,7 +99,10 @@ export class InvalidInput extends TidwError {
   }
 }
 
-/** Thrown when a traject's data was erased on request: only event types and times remain. */
+/**
+ * Thrown when a traject's data was erased on request: only event types and times remain. Also when a traject is
+ * started again for an erased reference: an erased reference is never used again.
+ */
 export class TrajectErased extends TidwError {
   readonly code = 'TrajectErased';
   override readonly name = 'TrajectErased';
@@ -99,7 +115,12 @@ export class TrajectErased extends TidwError {
   }
 }
 
-const refusals = { InvalidEventData, RoleNotPermitted, NotAllowedInPhase } as const;
+const refusals = { InvalidEventData, RoleNotPermitted, NotAllowedInPhase, IdempotencyKeyReused } as const;
+
+/** Whether a failure type is one of the refusals the traject gives. */
+export function isRefusalCode(type: string | undefined): type is Refusal['code'] {
+  return type !== undefined && Object.hasOwn(refusals, type);
+}
 
 /** The typed error for a refusal. */
 export function refusalError(refusal: Refusal): EventRefused {

@@ -29,6 +29,7 @@ export {
   InvalidEventData,
   RoleNotPermitted,
   NotAllowedInPhase,
+  IdempotencyKeyReused,
   TrajectNotFound,
   TrajectAlreadyExists,
   InvalidInput,

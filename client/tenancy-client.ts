@@ -18,8 +18,11 @@ import {
   CoordinatorEventTypeSchema,
   ContractFormSchema,
   CovenantSchema,
+  checkErasure,
   demoCovenant,
+  eventDataProblem,
   eventDataSchemas,
+  eventFingerprint,
   OriginSchema,
   PhaseSchema,
   presetCovenants,
@@ -32,6 +35,7 @@ import {
 } from '../machines';
 import type { tenancyWorkflow } from '../workflows';
 import {
+  eraseUpdate,
   eventsQuery,
   sendEventUpdate,
   statusQuery,
@@ -51,10 +55,12 @@ import type { HistoryChain } from './audit/history-file';
 import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit/replay';
 import { buildTimeline, decoderFor, type Timeline, type TimelineEntry } from './audit/timeline';
 import { connectionOptions, parseTemporalSettings, type TemporalSettings } from '../platform/config';
+import { ConfigError } from '../platform/config';
 import { fetchHistoryChain } from './history';
 import { sendThroughMoves } from './moving';
 import {
   InvalidInput,
+  isRefusalCode,
   refusalError,
   TrajectAlreadyExists,
   TrajectErased,
@@ -218,6 +224,7 @@ export class TenancyClient {
   /** Starts a traject. Throws TrajectAlreadyExists when the client reference has one already. */
   async start(aanmelding: AanmeldingInput): Promise<TrajectHandle> {
     const input = parse(AanmeldingInputSchema, aanmelding, 'aanmelding');
+    this.assertNotErased(input.clientRef); // an erased reference is never used again
     const covenant = this.covenant(input.region);
     // Whoever may request urgency for the client registers it: under every preset, the care provider.
     const registrars = covenant.permissions.URGENTIE_AANGEVRAAGD;
@@ -269,8 +276,10 @@ export class TenancyClient {
   }
 
   /**
-   * Sends an event as an actor. Returns the traject's new status, or throws InvalidEventData, RoleNotPermitted or
-   * NotAllowedInPhase (nothing changed), or TrajectNotFound.
+   * Sends an event as an actor. Returns the traject's new status, or throws InvalidEventData, RoleNotPermitted,
+   * NotAllowedInPhase or IdempotencyKeyReused (nothing changed), or TrajectNotFound. Data that can never be taken
+   * (over 64 KiB as JSON, nested deeper than 8 levels, cyclic, BigInt, prototype keys) is refused here, before it is
+   * sent; the traject checks everything again.
    */
   async send(
     clientRef: string,
@@ -283,22 +292,30 @@ export class TenancyClient {
       throw refusalError({
         code: 'InvalidEventData',
         rule: 'schema',
-        message: `unknown event ${String(event?.type)}`,
+        // Named only when it looks like an event type: a refusal never carries arbitrary input back.
+        message: `unknown event ${/^[A-Za-z_]{1,40}$/.test(String(event?.type)) ? String(event?.type) : 'type'}`,
         allowed: Object.keys(eventDataSchemas),
       });
     }
+    const problem = eventDataProblem(event.data ?? {});
+    if (problem) {
+      throw refusalError({
+        code: 'InvalidEventData',
+        rule: 'eventData',
+        message: `${type.data}: data: ${problem}`,
+        issues: [{ field: 'data', message: problem }],
+      });
+    }
     const key = options.idempotencyKey;
+    const sent = { type: type.data, actor, ...(event.data ? { data: event.data } : {}) };
     try {
       const handle = this.workflow(clientRef);
       return await sendThroughMoves(() =>
         handle.executeUpdate(sendEventUpdate, {
-          args: [
-            {
-              event: { type: type.data, actor, ...(event.data ? { data: event.data } : {}) },
-              ...(key ? { idempotencyKey: key } : {}),
-            },
-          ],
-          ...(key ? { updateId: `${clientRef}:${key}` } : {}),
+          args: [{ event: sent, ...(key ? { idempotencyKey: key } : {}) }],
+          // The server answers a repeated update id with the first outcome, unchecked: the id names the event too,
+          // so that only a true retry gets that answer, and a reused key reaches the traject, which refuses it.
+          ...(key ? { updateId: `${clientRef}:${key}:${eventFingerprint(sent)}` } : {}),
         }),
       );
     } catch (err) {
@@ -388,7 +405,8 @@ export class TenancyClient {
   /**
    * Erases a traject on request (GDPR art. 17) by destroying its data key: every payload of it becomes unreadable for
    * good, the traject is closed, and only what Temporal itself records (event types and times) remains. The covenant
-   * says who may (its `erasure` roles).
+   * says who may (its `erasure` roles, and its `parties`): a running traject decides that itself, in its `erase`
+   * update, before the key is destroyed; for a traject that has ended, the same rule is applied here.
    */
   async erase(clientRef: string, actor: Actor): Promise<{ clientRef: string; erasedAt: string }> {
     if (!this.encryption) {
@@ -397,19 +415,20 @@ export class TenancyClient {
       ]);
     }
     const who = parse(ActorSchema, actor, 'actor');
-    const status = await this.status(clientRef);
-    const covenant = this.covenant(status.region);
-    if (!covenant.erasure.includes(who.role)) {
-      throw refusalError({
-        code: 'RoleNotPermitted',
-        rule: 'erasure',
-        message: `a ${who.role} may not erase trajecten under covenant ${covenant.id}; allowed: ${covenant.erasure.join(', ')}`,
-        allowed: covenant.erasure,
-      });
-    }
     const handle = this.workflow(clientRef);
-    if ((await handle.describe()).status.name === 'RUNNING')
-      await handle.terminate('erased on request (GDPR art. 17)');
+    try {
+      if ((await handle.describe()).status.name === 'RUNNING') {
+        await handle.executeUpdate(eraseUpdate, { args: [{ actor: who }] });
+        // The traject ends after taking the erasure, sealing its last payloads with the key: the key goes after
+        // that, whatever the outcome (an ended traject is what erasure needs).
+        await handle.result().catch(() => undefined);
+      } else {
+        const refused = checkErasure(this.covenant((await this.status(clientRef)).region), who);
+        if (refused) throw refusalError(refused);
+      }
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
     const erasedAt = this.encryption.dataKeys.erase(workflowIdFor(clientRef), {
       role: who.role,
       ...(who.organisation ? { organisation: who.organisation } : {}),
@@ -476,10 +495,9 @@ export class TenancyClient {
     if (err instanceof WorkflowNotFoundError) return new TrajectNotFound(clientRef);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const details = (err.cause.details?.[0] ?? {}) as Partial<Refusal>;
-      const code = err.cause.type as Refusal['code'];
-      if (code === 'InvalidEventData' || code === 'RoleNotPermitted' || code === 'NotAllowedInPhase') {
+      const code = err.cause.type ?? undefined;
+      if (isRefusalCode(code))
         return refusalError({ rule: 'schema', ...details, code, message: err.cause.message });
-      }
     }
     if (isNotFound(err)) return new TrajectNotFound(clientRef);
     return err;
@@ -519,6 +537,21 @@ function summary(execution: {
 }
 
 /**
+ * A cluster's worker encrypts (it does not start without a key ring) and refuses plain payloads, so a client
+ * configured for a cluster (TEMPORAL_ADDRESS) without the key ring fails here, before it sends anything. Only a test
+ * server whose worker does not encrypt is talked to in plain text, when TIDW_PLAINTEXT_PAYLOADS=true says so.
+ */
+function refusePlainOnCluster(settings: TemporalSettings): void {
+  if (!settings.address || /^(true|1|yes)$/.test(process.env.TIDW_PLAINTEXT_PAYLOADS ?? '')) return;
+  throw new ConfigError([
+    {
+      variable: 'TIDW_KEYRING_FILE',
+      message: `the cluster at ${settings.address} stores only encrypted payloads: give the key ring its worker uses (TIDW_KEYRING_FILE or TIDW_KEYRING, and TIDW_DATA_KEYS_DIR)`,
+    },
+  ]);
+}
+
+/**
  * Connects to Temporal and returns the SDK. Without options it reads the same environment as the worker
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and API key variables), defaulting to `npm start`'s embedded server.
  */
@@ -542,6 +575,7 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
           root: projectRoot(),
           embedded: !settings.address,
         }));
+  if (!encryption && options.encryption === undefined && !options.address) refusePlainOnCluster(settings);
   const connection = await Connection.connect(connectionOptions(settings));
   const client = new Client({
     connection,

@@ -64,7 +64,8 @@ async function main(): Promise<void> {
         delivery: config.delivery,
         logger: logger.child({ component: 'activities' }),
       }),
-      dataConverter: { payloadCodecs: [config.encryption.codec] },
+      // Refuses what a client sent unencrypted, before it is stored (TrajectCodec.forWorker).
+      dataConverter: { payloadCodecs: [config.encryption.codec.forWorker()] },
       ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
     });
     logger.info(

@@ -43,7 +43,11 @@ export interface ContinuedState {
   timers: PendingTimer[];
   log: EventLogEntry[];
   counters: WorkflowCounters;
-  /** Idempotency keys seen recently, so a retried send after continue-as-new is still recognised. */
+  /**
+   * Idempotency keys taken recently, so a retried send after continue-as-new is still recognised: `<key>#<fingerprint>`,
+   * binding each key to the event it was first used for (`eventFingerprint`: a short hash, not the data). A plain
+   * `<key>` comes from a run before keys were bound and matches any event.
+   */
   idempotencyKeys: string[];
   /** Effects asked for but not yet delivered: the next run delivers them first. */
   effects: Array<{ effect: Effect; at: string; id: string }>;
@@ -100,6 +104,18 @@ export const reportEventSignal = defineSignal<[SendEventArgs]>('reportEvent');
 export const statusQuery = defineQuery<TrajectStatus>('status');
 export const eventsQuery = defineQuery<EventLogEntry[]>('events');
 
+/** Who asks for a traject's data to be erased (right to erasure, GDPR art. 17). */
+export interface EraseArgs {
+  actor: Actor;
+}
+
+/**
+ * Erasure, decided by the traject itself: the validator refuses an actor whose role may not erase under the covenant
+ * (`erasure`) or whose organisation is no party of it; once accepted the traject ends, and the caller (the SDK's
+ * `erase`) destroys its data key. Returns when it was erased.
+ */
+export const eraseUpdate = defineUpdate<{ erasedAt: string }, [EraseArgs]>('erase');
+
 /** The details of a refused event (the failure's type is the refusal's code). */
 export type RefusalDetails = Refusal;
 
@@ -107,6 +123,27 @@ export const TASK_QUEUE = 'thuis-in-de-wijk';
 
 /** The failure type of an update that reached a run just as it continued as new: the sender sends it again. */
 export const TRAJECT_MOVING = 'TrajectMoving';
+
+/**
+ * The failure type of a message whose payload came unencrypted to a worker that encrypts: refused before it is
+ * stored, because the database would otherwise hold it in clear text.
+ */
+export const PAYLOAD_NOT_ENCRYPTED = 'PayloadNotEncrypted';
+
+/**
+ * What a worker that encrypts hands the workflow instead of a payload that arrived unencrypted (see the payload
+ * codec): the workflow refuses it with PAYLOAD_NOT_ENCRYPTED, and the plain payload itself never reaches history.
+ */
+export const UNENCRYPTED_PAYLOAD = { 'tidw.refused': 'unencrypted payload' } as const;
+
+/** Whether a decoded value is the stand-in for an unencrypted payload. */
+export function isUnencryptedPayload(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<string, unknown>)['tidw.refused'] === UNENCRYPTED_PAYLOAD['tidw.refused']
+  );
+}
 
 /** The workflow id of a traject: derived from the pseudonymous reference, so a second start is refused. */
 export function workflowIdFor(trajectRef: string): string {

@@ -14,6 +14,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -23,17 +24,22 @@ import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 // Machine modules are imported one by one so the workflow bundle leaves out the covenant presets, the covenant schema
 // and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
 import type { CoordinatorEvent, PendingTimer, Refusal, Step, TrajectSnapshot } from '../machines';
-import { decide } from '../machines/traject/decide';
+import { ActorSchema, EventInputSchema, eventFingerprint } from '../machines/events';
+import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
 import {
+  eraseUpdate,
   eventsQuery,
+  isUnencryptedPayload,
+  PAYLOAD_NOT_ENCRYPTED,
   reportEventSignal,
   sendEventUpdate,
   statusQuery,
   type ContinuedState,
+  type EraseArgs,
   type EventLogEntry,
   SendEventArgsSchema,
   type SendEventArgs,
@@ -45,6 +51,12 @@ import {
 import { contractFormKey, escalatedKey, nextMeetingDueKey, phaseKey, regionKey } from './search-attributes';
 
 const DEFAULT_HISTORY_LIMIT = 300;
+/**
+ * Issue 16: parties and event-data limits checked, idempotency keys bound to their event. A history recorded before
+ * takes again what it took then (validators never replay, handlers do). Replace by deprecatePatch once no traject
+ * started before it runs any more.
+ */
+const DOORS_PATCH = 'issue-16-doors';
 /** Idempotency keys remembered across continue-as-new. */
 const REMEMBERED_KEYS = 500;
 
@@ -59,7 +71,21 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
   });
 }
 
+/** A message whose payload came unencrypted to a worker that encrypts (see UNENCRYPTED_PAYLOAD). */
+function unencryptedFailure(): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: PAYLOAD_NOT_ENCRYPTED,
+    message:
+      'the payload is not encrypted, and this engine stores only encrypted payloads: send it with the key ring (TIDW_KEYRING_FILE)',
+    nonRetryable: true,
+  });
+}
+
+/** The idempotency key an event was taken with, bound to its fingerprint (see ContinuedState.idempotencyKeys). */
+const boundKey = (key: string, fingerprint: string) => `${key}#${fingerprint}`;
+
 export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<TrajectStatus> {
+  if (isUnencryptedPayload(input)) throw unencryptedFailure();
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { workflowId } = workflowInfo();
 
@@ -76,6 +102,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   let delivering = 0;
   /** Set once this run has decided to end or continue as new: a late update must go to the next run instead. */
   let closing = false;
+  /** Set when the traject's data is to be erased: it ends, delivering nothing more. */
+  let erasedAt: string | undefined;
 
   const status = (): TrajectStatus => ({
     ...toPublicStatus(snapshot),
@@ -174,23 +202,43 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     }
   };
 
-  /** Checks an event a party sent, at workflow time; throws the typed refusal. */
-  const check = (raw: SendEventArgs) => {
+  /**
+   * Checks an event a party sent, at workflow time; throws the typed refusal. Returns the event to take (with the
+   * idempotency key bound to it), or null for a retry of an event already taken with the same key. `current` is false
+   * only in a handler replaying a history recorded before DOORS_PATCH.
+   */
+  const check = (raw: SendEventArgs, current = true) => {
+    if (isUnencryptedPayload(raw)) throw unencryptedFailure();
     const args = SendEventArgsSchema.safeParse(raw);
     if (!args.success) {
+      const issues = issuesOf(args.error);
       throw refusalFailure({
         code: 'InvalidEventData',
         rule: 'schema',
-        message: args.error.issues
-          .map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`)
-          .join('; '),
+        message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+        issues,
       });
     }
     const { idempotencyKey, event } = args.data;
-    if (idempotencyKey && seenKeys.includes(idempotencyKey)) return null; // a retry of an event already taken
-    const decision = decide(snapshot, event, now());
-    if (!decision.ok) throw refusalFailure(decision.refusal);
-    return decision.event;
+    const decision = (key?: string): { event: CoordinatorEvent; key?: string } => {
+      const decided = decide(snapshot, event, now(), { legacy: !current });
+      if (!decided.ok) throw refusalFailure(decided.refusal);
+      return { event: decided.event, ...(key ? { key } : {}) };
+    };
+    if (!idempotencyKey) return decision();
+    const seen = seenKeys.find((k) => k === idempotencyKey || k.startsWith(`${idempotencyKey}#`));
+    // A key from before keys were bound, or any key in a history recorded then: a retry, as it was then.
+    if (seen !== undefined && (seen === idempotencyKey || !current)) return null;
+    const envelope = EventInputSchema.safeParse(event);
+    if (!envelope.success) return decision(); // refused there, with its field problems
+    const key = boundKey(idempotencyKey, eventFingerprint(envelope.data));
+    if (seen === undefined) return decision(key);
+    if (seen === key) return null; // a retry of an event already taken
+    throw refusalFailure({
+      code: 'IdempotencyKeyReused',
+      rule: 'idempotencyKey',
+      message: `this idempotency key was already used for another event (type, data or actor differ); the event was not taken: use a new key for a new event`,
+    });
   };
 
   const take = (event: CoordinatorEvent, source: 'update' | 'signal', key?: string) => {
@@ -242,8 +290,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     sendEventUpdate,
     (args) => {
       notClosing();
-      const event = check(args);
-      if (event) take(event, 'update', args.idempotencyKey);
+      const checked = check(args, patched(DOORS_PATCH));
+      if (checked) take(checked.event, 'update', checked.key);
       return status();
     },
     {
@@ -255,8 +303,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   );
   setHandler(reportEventSignal, (args) => {
     try {
-      const event = check(args);
-      if (event) take(event, 'signal', args.idempotencyKey);
+      const checked = check(args, patched(DOORS_PATCH));
+      if (checked) take(checked.event, 'signal', checked.key);
     } catch (err) {
       if (!(err instanceof ApplicationFailure)) throw err;
       counters.refusedSignals += 1;
@@ -264,17 +312,63 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       log.warn('signal refused', {
         'refusal.code': err.type,
         'refusal.rule': refusal?.rule,
-        'event.type': args.event?.type,
+        // Only a known event type is logged: whatever else was sent could be personal data.
+        'event.type': EventInputSchema.shape.type.safeParse(args?.event?.type).data ?? 'unknown',
       });
     }
   });
+  setHandler(
+    eraseUpdate,
+    (args) => {
+      notClosing();
+      const by = checkEraser(args);
+      erasedAt = now();
+      record({
+        at: erasedAt,
+        type: 'GEGEVENS_GEWIST',
+        source: 'update',
+        actor: { role: by.role, organisation: by.organisation },
+        phaseBefore: phaseOf(snapshot),
+        phaseAfter: phaseOf(snapshot),
+      });
+      return { erasedAt };
+    },
+    {
+      validator: (args: EraseArgs) => {
+        notClosing();
+        checkEraser(args);
+      },
+    },
+  );
+
+  /** Who asks for erasure, if the covenant lets them; throws the typed refusal. */
+  function checkEraser(args: EraseArgs) {
+    if (isUnencryptedPayload(args)) throw unencryptedFailure();
+    const actor = ActorSchema.safeParse(args?.actor);
+    if (!actor.success) {
+      const issues = issuesOf(actor.error);
+      throw refusalFailure({
+        code: 'InvalidEventData',
+        rule: 'schema',
+        message: issues.map((i) => `actor.${i.field}: ${i.message}`).join('; '),
+        issues,
+      });
+    }
+    const refused = checkErasure(snapshot.context.covenant, actor.data);
+    if (refused) throw refusalFailure(refused);
+    return actor.data;
+  }
 
   // Carry out effects in order, until the traject ends or the history asks for a fresh run.
   for (;;) {
     await condition(
-      () => effects.length > 0 || snapshot.status !== 'active' || shouldContinueAsNew(historyLimit),
+      () =>
+        effects.length > 0 ||
+        snapshot.status !== 'active' ||
+        shouldContinueAsNew(historyLimit) ||
+        erasedAt !== undefined,
     );
-    while (effects.length > 0) {
+    while (effects.length > 0 && erasedAt === undefined) {
       const { effect, at, id } = effects.shift()!;
       delivering = 1;
       const undelivered = await perform(effect, snapshot.context, {
@@ -286,6 +380,12 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       });
       delivering = 0;
       counters.failedDeliveries += undelivered;
+    }
+    // Erased: nothing more is delivered about the client; the traject ends (its data key goes next).
+    if (erasedAt !== undefined) {
+      await condition(allHandlersFinished);
+      closing = true;
+      return status();
     }
     if (shouldContinueAsNew(historyLimit)) {
       await condition(allHandlersFinished);

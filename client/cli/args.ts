@@ -15,7 +15,15 @@ export function parseActor(
     throw new InvalidInput('missing --as', [
       { field: '--as', message: 'say who acts: --as <role>[:<organisation>[:<personId>]]' },
     ]);
-  const [role = '', organisation, personId] = value.split(':');
+  const parts = value.split(':');
+  if (parts.length > 3)
+    throw new InvalidInput('invalid --as', [
+      {
+        field: '--as',
+        message: `expected at most three parts, <role>[:<organisation>[:<personId>]]; got ${parts.length}`,
+      },
+    ]);
+  const [role = '', organisation, personId] = parts;
   const parsedRole = RoleSchema.safeParse(role);
   if (!parsedRole.success) {
     throw new InvalidInput(`invalid --as ${value}`, [

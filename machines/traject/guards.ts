@@ -149,49 +149,111 @@ export const guards = {
 export type GuardName = keyof typeof guards;
 
 const day = (at?: string) => (at ? at.slice(0, 10) : 'unknown');
+const list = (items: readonly string[]) => items.join(', ') || 'none';
 
-/** Why a guard refused, in one sentence a coordinator understands. */
-export const guardExplanations: Record<GuardName, (args: GuardArgs) => string> = {
-  isFormAllowed: ({ context }) =>
-    `this covenant allows the contract forms ${context.covenant.contractForms.join(', ')}`,
-  isAdvisedForm: ({ context }) =>
-    `the signed form must be the advised form (${context.contract.advisedForm ?? 'none advised yet'})`,
-  isMinimumTermReached: ({ context }) => minimumTermSentence(context),
-  canAgreeToConversion: (args) =>
-    !isMinimumTermReached(args)
-      ? minimumTermSentence(args.context)
-      : `the agreement must come from a signatory that has not agreed yet (${args.context.covenant.conversionSignatories.join(', ')}; agreed: ${Object.keys(args.context.contract.agreements).join(', ') || 'none'})`,
-  canCompleteConversion: (args) => guardExplanations.canAgreeToConversion(args),
-  isMeetingPlannable: () => 'only a meeting that was invited and is not held yet can be planned',
+/** `a gemeente`, `an auditor`: a role with its article, for refusal messages. */
+export const withArticle = (role: string): string => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+
+/** Why a guard refused: the rule that failed, in the covenant's terms where the covenant sets it, and a sentence. */
+export interface GuardRefusal {
+  /** A covenant field (`terms.minimumTerm.omklapcontract`, `conversionSignatories`) or what the traject lacks. */
+  rule: string;
+  message: string;
+}
+
+/** Why a guard refused, now: the rule that fails at this moment and what is still needed. */
+export const guardExplanations: Record<GuardName, (args: GuardArgs) => GuardRefusal> = {
+  isFormAllowed: ({ context }) => ({
+    rule: 'contractForms',
+    message: `this covenant allows the contract forms ${context.covenant.contractForms.join(', ')}`,
+  }),
+  isAdvisedForm: ({ context }) => ({
+    rule: 'contract.advisedForm',
+    message: `the signed form must be the advised form (${context.contract.advisedForm ?? 'none advised yet'})`,
+  }),
+  isMinimumTermReached: (args) => conversionRefusal(args),
+  canAgreeToConversion: (args) => conversionRefusal(args),
+  canCompleteConversion: (args) => conversionRefusal(args),
+  isMeetingPlannable: () => ({
+    rule: 'meeting.invited',
+    message: 'only a meeting that was invited and is not held yet can be planned',
+  }),
   // GESPREK_GEVOERD has one transition per meeting kind; either explanation names the meeting the event is about.
   isKennismakingsgesprekOpen: ({ event }) => meetingNotOpen(event),
   isEvaluatiegesprekOpen: ({ event }) => meetingNotOpen(event),
-  hasUnrecordedEvaluation: () =>
-    'an evaluation is recorded after its evaluatiegesprek was held (GESPREK_GEVOERD)',
-  isKennismakingsgesprekDue: () => 'the kennismakingsgesprek was already held or escalated',
-  isEvaluatiegesprekDue: () => 'the evaluatiegesprek was already held or escalated',
-  isOpenReport: ({ context }) =>
-    `no open nuisance report with that id (open: ${context.nuisance.open.map((r) => r.id).join(', ') || 'none'})`,
-  isUnansweredReport: ({ context }) =>
-    `no unanswered nuisance report with that id (unanswered: ${
-      context.nuisance.open
-        .filter((r) => !r.respondedAt)
-        .map((r) => r.id)
-        .join(', ') || 'none'
-    })`,
-  hasOpenArrears: () => 'no rent arrears are open',
-  hasNoOpenArrears: ({ context }) => `rent arrears are already open since ${day(context.arrears?.since)}`,
-  isNotConverted: () => 'the lease is already converted; withdrawal is possible only before conversion',
-  isOverContactBudgetAfterThis: ({ context }) =>
-    `the waakvlam budget is ${context.covenant.terms.waakvlamContactBudgetHours} hour(s) per month`,
+  hasUnrecordedEvaluation: () => ({
+    rule: 'meeting.held',
+    message: 'an evaluation is recorded after its evaluatiegesprek was held (GESPREK_GEVOERD)',
+  }),
+  isKennismakingsgesprekDue: () => ({
+    rule: 'meeting.due',
+    message: 'the kennismakingsgesprek was already held or escalated',
+  }),
+  isEvaluatiegesprekDue: () => ({
+    rule: 'meeting.due',
+    message: 'the evaluatiegesprek was already held or escalated',
+  }),
+  isOpenReport: ({ context }) => ({
+    rule: 'nuisance.open',
+    message: `no open nuisance report with that id (open: ${list(context.nuisance.open.map((r) => r.id))})`,
+  }),
+  isUnansweredReport: ({ context }) => ({
+    rule: 'nuisance.unanswered',
+    message: `no unanswered nuisance report with that id (unanswered: ${list(
+      context.nuisance.open.filter((r) => !r.respondedAt).map((r) => r.id),
+    )})`,
+  }),
+  hasOpenArrears: () => ({ rule: 'arrears.open', message: 'no rent arrears are open' }),
+  hasNoOpenArrears: ({ context }) => ({
+    rule: 'arrears.open',
+    message: `rent arrears are already open since ${day(context.arrears?.since)}`,
+  }),
+  isNotConverted: () => ({
+    rule: 'contract.converted',
+    message: 'the lease is already converted; withdrawal is possible only before conversion',
+  }),
+  isOverContactBudgetAfterThis: ({ context }) => ({
+    rule: 'terms.waakvlamContactBudgetHours',
+    message: `the waakvlam budget is ${context.covenant.terms.waakvlamContactBudgetHours} hour(s) per month; ${context.waakvlam?.hoursThisPeriod ?? 0} used this month`,
+  }),
 };
 
-function meetingNotOpen(event: TrajectEvent): string {
+function meetingNotOpen(event: TrajectEvent): GuardRefusal {
   const meeting = data(event).meeting;
-  return `there is no invited ${typeof meeting === 'string' ? meeting : 'meeting'} waiting to be held`;
+  return {
+    rule: 'meeting.invited',
+    message: `there is no invited ${typeof meeting === 'string' ? meeting : 'meeting'} waiting to be held`,
+  };
 }
 
-function minimumTermSentence(context: TrajectContext): string {
+/**
+ * Why omklappen is refused now, checked in the order the covenant asks: the minimum term, the evaluations, then the
+ * signatories. Only what fails at this moment is named (a date already past is not).
+ */
+function conversionRefusal({ context, event }: GuardArgs): GuardRefusal {
+  const form = context.contract.form;
+  const earliest = context.contract.earliestConversion;
+  if (!form || earliest === undefined)
+    return { rule: 'phase', message: 'there is no signed temporary contract to convert' };
+  if (!isAtOrAfter(event.at, earliest))
+    return {
+      rule: `terms.minimumTerm.${form}`,
+      message: `the minimum term of the ${form} runs until ${day(earliest)} (time in time-out added)`,
+    };
   const needed = minimumEvaluations(context);
-  return `the minimum term runs until ${day(context.contract.earliestConversion)} (time-out included) and needs ${needed} recorded evaluation(s); ${context.evaluations.length} recorded`;
+  const recorded = context.evaluations.length;
+  if (recorded < needed)
+    return {
+      rule: `terms.minimumEvaluations.${form}`,
+      message: `${recorded} of ${needed} evaluations recorded; ${needed - recorded} more needed`,
+    };
+  const signatories = context.covenant.conversionSignatories;
+  const waiting = signatories.filter((r) => !context.contract.agreements[r]);
+  const role = actorRole(event);
+  const who = role && !signatories.includes(role) ? `${withArticle(role)} is no conversion signatory; ` : '';
+  const agreed = role && context.contract.agreements[role] ? `${role} agreed already; ` : '';
+  return {
+    rule: 'conversionSignatories',
+    message: `${who}${agreed}waiting for the agreement of ${list(waiting)}`,
+  };
 }

@@ -6,6 +6,7 @@
  */
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { UNENCRYPTED_PAYLOAD } from '../../workflows/messages';
 import { KeyNotAvailable } from '../errors';
 import type { FileDataKeyStore } from './data-keys';
 import { open, seal } from './data-keys';
@@ -36,6 +37,22 @@ export class TrajectCodec implements PayloadCodec {
 
   decode(payloads: Payload[]): Promise<Payload[]> {
     return settle(() => payloads.map((payload) => this.open(payload)));
+  }
+
+  /**
+   * The codec as a worker that encrypts uses it: a payload that arrives unencrypted from a client (a `tidw` or SDK
+   * without the key ring, a raw `temporal workflow update`) reaches the workflow as the UNENCRYPTED_PAYLOAD stand-in,
+   * which it refuses with the typed failure `PayloadNotEncrypted`; throwing here instead would fail the workflow task
+   * over and over. Plain on purpose, and let through: `binary/null` (an absent value, it carries nothing). Headers and
+   * search attributes never pass a codec; the auditor's replayer and the codec server keep the lenient `decode`, so
+   * that histories recorded before encryption stay readable.
+   */
+  forWorker(): PayloadCodec {
+    return {
+      encode: (payloads, context) => this.encode(payloads, context),
+      decode: (payloads) =>
+        this.decode(payloads.map((payload) => (isPlainOnPurpose(payload) ? payload : standIn(payload)))),
+    };
   }
 
   private seal(payload: Payload, workflowId: string | undefined): Payload {
@@ -78,6 +95,20 @@ export class TrajectCodec implements PayloadCodec {
       throw new KeyNotAvailable(`key not available: the payload cannot be opened with the key for ${keyId}`);
     }
   }
+}
+
+const standInPayload: Payload = {
+  metadata: { encoding: text('json/plain') },
+  data: text(JSON.stringify(UNENCRYPTED_PAYLOAD)),
+};
+
+/** An encrypted payload as it is; any other becomes the stand-in the workflow refuses. */
+function standIn(payload: Payload): Payload {
+  return readText(payload.metadata?.encoding) === ENCODING ? payload : standInPayload;
+}
+
+function isPlainOnPurpose(payload: Payload): boolean {
+  return readText(payload.metadata?.encoding) === 'binary/null';
 }
 
 /** Runs synchronous work as a promise: a missing key rejects what the SDK awaits instead of throwing from under it. */

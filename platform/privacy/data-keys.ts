@@ -6,7 +6,7 @@
  * In a deployment with workers and clients on several hosts, point TIDW_DATA_KEYS_DIR at storage they share.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KeyNotAvailable } from '../errors';
@@ -37,9 +37,6 @@ export type DataKeyState =
   | { state: 'active'; keyId: string; createdAt: string }
   | { state: 'erased'; erasedAt: string; erasedBy: { role: string; organisation?: string } };
 
-/** How long an unwrapped data key stays in memory, so that an erasure elsewhere takes effect here too. */
-const CACHE_MS = 30_000;
-
 function seal(key: Buffer, plain: Buffer, aad: string): { iv: string; sealed: string } {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -57,7 +54,22 @@ function open(key: Buffer, iv: string, sealed: string, aad: string): Buffer {
 }
 
 export class FileDataKeyStore {
-  private readonly cache = new Map<string, { key: Buffer; until: number }>();
+  /**
+   * Unwrapped data keys, each with the identity of the file it came from (inode, size, modification time). Every use
+   * looks at the file again (one `stat`, no read): an erasure by any process replaces the file, and from that moment
+   * the key is no longer used here either.
+   */
+  private readonly cache = new Map<string, { key: Buffer; file: string }>();
+
+  /** The identity of a traject's key file, or undefined when there is none. */
+  private fileOf(workflowId: string): string | undefined {
+    try {
+      const s = statSync(this.path(workflowId), { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch {
+      return undefined;
+    }
+  }
 
   constructor(
     readonly dir: string,
@@ -117,7 +129,10 @@ export class FileDataKeyStore {
   /** The traject's data key; made (and stored, wrapped by the newest master key) the first time when `create`. */
   keyFor(workflowId: string, create: boolean): Buffer {
     const cached = this.cache.get(workflowId);
-    if (cached && cached.until > Date.now()) return cached.key;
+    if (cached && cached.file === this.fileOf(workflowId)) return cached.key;
+    this.cache.delete(workflowId);
+    // Taken before the read: a file replaced in between is then found changed at the next use.
+    const file = this.fileOf(workflowId);
     let record = this.read(workflowId);
     if (!record && create) {
       const key = randomBytes(32);
@@ -138,7 +153,7 @@ export class FileDataKeyStore {
         `the data key of ${workflowId} was destroyed on ${record.erasedAt} (erasure)`,
       );
     const key = this.unwrap(record);
-    this.cache.set(workflowId, { key, until: Date.now() + CACHE_MS });
+    if (file) this.cache.set(workflowId, { key, file });
     return key;
   }
 

@@ -116,9 +116,9 @@ test('omklappen is refused at month 11 and accepted at month 12, with both signa
       actor: as('corporatie'),
       at: addDuration(signed, 'P11M'),
     });
-    expect(refusal).toMatchObject({ code: 'NotAllowedInPhase', rule: 'canCompleteConversion' });
+    expect(refusal).toMatchObject({ code: 'NotAllowedInPhase', rule: 'terms.minimumTerm.omklapcontract' });
     expect(refusal.message).toContain(
-      `the minimum term runs until ${addDuration(signed, 'P12M').slice(0, 10)}`,
+      `the minimum term of the omklapcontract runs until ${addDuration(signed, 'P12M').slice(0, 10)}`,
     );
 
     const first = await driver.send({
@@ -128,7 +128,8 @@ test('omklappen is refused at month 11 and accepted at month 12, with both signa
     });
     expect(first.phase).toBe('omklappen');
     const again = await driver.refusalOf({ type: 'OMKLAPPEN_AKKOORD', actor: as('corporatie') });
-    expect(again.message).toContain('a signatory that has not agreed yet');
+    expect(again).toMatchObject({ rule: 'conversionSignatories' });
+    expect(again.message).toContain('corporatie agreed already; waiting for the agreement of zorgaanbieder');
     const second = await driver.send({ type: 'OMKLAPPEN_AKKOORD', actor: as('zorgaanbieder') });
     expect(second.phase).toBe('regulierContract');
     expect(second.contract.agreements.sort()).toEqual(['corporatie', 'zorgaanbieder']);
