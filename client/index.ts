@@ -40,7 +40,11 @@ export {
 export { type AccessExport } from './tenancy-client';
 export { loadEncryption, type Encryption } from '../platform/privacy/config';
 export { generateKeyRing, saveKeyRing, KeyRing } from '../platform/privacy/keyring';
-export { startCodecServer, loadCodecServerSettings, type CodecServer } from '../platform/privacy/codec-server';
+export {
+  startCodecServer,
+  loadCodecServerSettings,
+  type CodecServer,
+} from '../platform/privacy/codec-server';
 export { TrajectCodec } from '../platform/privacy/codec';
 export { ConfigError } from '../platform/config';
 export {
