@@ -218,7 +218,8 @@ export class TenancyClient {
   /** Starts a traject. Throws TrajectAlreadyExists when the client reference has one already. */
   async start(aanmelding: AanmeldingInput): Promise<TrajectHandle> {
     const input = parse(AanmeldingInputSchema, aanmelding, 'aanmelding');
-    const covenant = this.covenant(input.region);
+    // Checked again here, as the workflow does: covenants handed to the constructor skipped createTenancyClient's check.
+    const covenant = parse(CovenantSchema, this.covenant(input.region), 'covenant');
     // Whoever may request urgency for the client registers it: under every preset, the care provider.
     const registrars = covenant.permissions.URGENTIE_AANGEVRAAGD;
     if (!registrars.includes(input.registeredBy.role)) {

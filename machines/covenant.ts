@@ -3,7 +3,15 @@
  * and role permission the machine uses. Nothing of this is a literal in machine or workflow code.
  */
 import { z } from 'zod';
-import { addDuration, isoDuration } from './duration';
+import {
+  covenantTermProblems,
+  durationLength,
+  isCalendarDate,
+  MAX_CLOSING_DAYS,
+  valueAt,
+  type CovenantProblem,
+} from './covenant-terms';
+import { isoDuration } from './duration';
 import {
   ContractFormSchema,
   CoordinatorEventTypeSchema,
@@ -59,9 +67,9 @@ const TermsSchema = z
   .strict()
   // Zod runs these refinements even when a field above failed, so they check what they read.
   .superRefine((terms, ctx) => {
-    const reminder = lengthOf(terms.offerReminder);
-    const escalation = lengthOf(terms.offerEscalation);
-    if (reminder !== undefined && escalation !== undefined && reminder > escalation) {
+    const reminder = durationLength(terms.offerReminder);
+    const escalation = durationLength(terms.offerEscalation);
+    if (reminder > escalation) {
       ctx.addIssue({
         code: 'custom',
         path: ['offerReminder'],
@@ -115,9 +123,24 @@ export const CovenantSchema = z
     neighbourReportRouting: z
       .object({ duringOfficeHours: RoleSchema, outsideOfficeHours: RoleSchema })
       .strict(),
+    /**
+     * Days nobody works (public holidays, and days the partners close, such as 24 December): working-day terms skip
+     * them. `tidw covenant closing-days` writes the public holidays; a covenant adds its own. Optional, because
+     * trajecten started before closing days existed carry covenants without them: none, then.
+     */
+    closingDays: z
+      .array(z.string().refine(isCalendarDate, { message: 'expected a date such as 2027-12-24' }))
+      .max(MAX_CLOSING_DAYS, { message: `at most ${MAX_CLOSING_DAYS} closing days` })
+      .optional(),
   })
   .strict()
   .superRefine((covenant, ctx) => {
+    // The bounds the workflow checks again at start; the shape problems of these fields are reported above.
+    for (const problem of covenantTermProblems(covenant)) {
+      if (problem.field.startsWith('closingDays')) continue;
+      if (!isoDuration.test(String(valueAt(covenant, problem.field)))) continue;
+      ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
+    }
     const permissions = (covenant.permissions ?? {}) as Partial<Record<string, unknown>>;
     const rolesFor = (type: string): string[] =>
       Array.isArray(permissions[type]) ? (permissions[type] as string[]) : [];
@@ -171,13 +194,6 @@ export const CovenantSchema = z
 export type Covenant = z.infer<typeof CovenantSchema>;
 export type CovenantInput = z.input<typeof CovenantSchema>;
 
-/** A duration's length from a fixed instant, to compare two durations; undefined when it is not one. */
-function lengthOf(duration: unknown): number | undefined {
-  if (!DurationSchema.safeParse(duration).success) return undefined;
-  const epoch = '2000-01-01T00:00:00.000Z';
-  return Date.parse(addDuration(epoch, duration as string)) - Date.parse(epoch);
-}
-
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: zone });
@@ -187,11 +203,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** One problem in a covenant, with the dotted path of the field. */
-export interface CovenantProblem {
-  field: string;
-  message: string;
-}
+export type { CovenantProblem } from './covenant-terms';
 
 /** Validates a covenant. Returns it, or every problem with the field it concerns. */
 export function checkCovenant(

@@ -5,6 +5,7 @@
 export * from './vocabulary';
 export * from './duration';
 export * from './covenant';
+export * from './covenant-terms';
 export * from './events';
 export { demoCovenant, presetCovenants, presetCovenantIds } from './covenants';
 export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';

@@ -23,6 +23,7 @@ import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 // Machine modules are imported one by one so the workflow bundle leaves out the covenant presets, the covenant schema
 // and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
 import type { CoordinatorEvent, PendingTimer, Refusal, Step, TrajectSnapshot } from '../machines';
+import { covenantTermProblems } from '../machines/covenant-terms';
 import { decide } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { trajectMachine } from '../machines/traject/machine';
@@ -56,6 +57,21 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
     message: refusal.message,
     nonRetryable: true,
     details: [refusal],
+  });
+}
+
+/**
+ * Fails the start for good when the covenant's terms are out of bounds (a raw Temporal client skipped the SDK's
+ * check): a zero term would fire its timer for ever, a term of centuries breaks the calendar at signing.
+ */
+function assertCovenantTerms(covenant: unknown): void {
+  const problems = covenantTermProblems(covenant);
+  if (problems.length === 0) return;
+  throw ApplicationFailure.create({
+    type: 'InvalidCovenant',
+    message: `the covenant is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    nonRetryable: true,
+    details: [problems],
   });
 }
 
@@ -218,6 +234,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     published = '';
     publishSearchAttributes();
   } else {
+    assertCovenantTerms(input.aanmelding?.covenant);
     const at = now();
     const first = startTraject({ ...input.aanmelding, registeredAt: at });
     snapshot = first.snapshot;
