@@ -12,6 +12,7 @@ export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine
 export {
   defaultOrganisation,
   initialContext,
+  organisationsFor,
   partnerRoles,
   type TrajectContext,
   type TrajectInput,

@@ -126,6 +126,17 @@ export function defaultOrganisation(covenant: Covenant, role: Role): string | un
   return covenant.parties.find((p) => p.role === role)?.organisation;
 }
 
+/**
+ * Who is addressed for a role in this traject: the organisation acting in it, once one has (the corporation that made
+ * the offer, the care provider that registered); before that every party the covenant names for the role, since each
+ * of them may take up the duty (Almere's three corporations all offer homes).
+ */
+export function organisationsFor(context: TrajectContext, role: Role): string[] {
+  const acting = context.organisations[role];
+  if (acting) return [acting];
+  return [...new Set(context.covenant.parties.filter((p) => p.role === role).map((p) => p.organisation))];
+}
+
 /** Roles that take part in the partnership (everyone who may act, except neighbours, the client and auditors). */
 export function partnerRoles(covenant: Covenant): Role[] {
   const seen = new Set<Role>();

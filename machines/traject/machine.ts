@@ -221,13 +221,18 @@ export const trajectMachine = setup({
     recordOfferAccepted: assign({
       offer: ({ context, event }) => ({ ...context.offer, acceptedAt: event.at }),
     }),
-    recordOfferRefused: assign({
-      offer: ({ context }) => ({
-        ...context.offer,
-        homeRef: undefined,
-        offeredAt: undefined,
-        refusals: context.offer.refusals + 1,
-      }),
+    /** The search starts again: any corporation may offer the next home, so none acts for the traject yet. */
+    recordOfferRefused: assign(({ context }) => {
+      const { corporatie: _refused, ...organisations } = context.organisations;
+      return {
+        offer: {
+          ...context.offer,
+          homeRef: undefined,
+          offeredAt: undefined,
+          refusals: context.offer.refusals + 1,
+        },
+        organisations,
+      };
     }),
 
     recordAdvice: assign({
