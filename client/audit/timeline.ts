@@ -159,6 +159,10 @@ export async function buildTimeline(
 ): Promise<Timeline> {
   const entries: TimelineEntry[] = [];
   const effectsById = new Map<string, TimelineEffect>();
+  /** When the machine asked for each effect: a delivery's `occurredAt`, to match it when its id does not. */
+  const askedAt = new Map<string, string>();
+  /** Effects already matched to a scheduled activity. */
+  const scheduled = new Set<string>();
   const mismatches: string[] = [];
   let checks = 0;
   let snapshot: TrajectSnapshot | undefined;
@@ -169,8 +173,27 @@ export async function buildTimeline(
   const first = async <T>(payloads: Payload[] | null | undefined): Promise<T | undefined> =>
     payloads?.length ? ((await decode(payloads))[0] as T) : undefined;
 
+  /**
+   * The effect a scheduled activity carries out: the one with its id, when that one was asked for at the delivery's
+   * time; else the first effect of the same type asked for at that time and not matched yet. Ids are counted per run
+   * in the order the machine asked, and within one workflow task the workflow takes signals and updates before timers,
+   * so a count that walks the history in its own order can be off.
+   */
+  const matchEffect = (effectId: string, occurredAt: string | undefined): TimelineEffect | undefined => {
+    const fits = (e: TimelineEffect | undefined): e is TimelineEffect =>
+      e !== undefined &&
+      !scheduled.has(e.id) &&
+      (occurredAt === undefined || askedAt.get(e.id) === occurredAt);
+    const type = effectId.replace(/-\d+-\d+$/, '');
+    const byId = effectsById.get(effectId);
+    const effect = fits(byId) ? byId : [...effectsById.values()].find((e) => e.type === type && fits(e));
+    if (effect) scheduled.add(effect.id);
+    return effect;
+  };
+
   for (const [index, run] of chain.runs.entries()) {
-    const runNumber = index + 1;
+    // The workflow numbers its runs itself (effect ids carry the number); a file may hold a later run only.
+    let runNumber = index + 1;
     let effectSeq = 0;
     let wftTime: string | undefined;
     let pendingStart: TenancyWorkflowInput | undefined;
@@ -198,6 +221,7 @@ export async function buildTimeline(
           rejected: [],
         };
         effectsById.set(e.id, e);
+        askedAt.set(e.id, at);
         return e;
       });
       entries.push({
@@ -261,6 +285,7 @@ export async function buildTimeline(
         );
         if (pendingStart?.continued) {
           // A continued run starts from what the previous one carried over, as the workflow does.
+          runNumber = pendingStart.continued.counters.run + 1;
           snapshot = revive(pendingStart.continued.snapshot);
           timers = pendingStart.continued.timers;
           for (const carried of pendingStart.continued.effects) {
@@ -275,6 +300,7 @@ export async function buildTimeline(
               delivered: [],
               rejected: [],
             });
+            askedAt.set(carried.id, carried.at);
           }
           pendingStart = undefined;
         }
@@ -350,8 +376,13 @@ export async function buildTimeline(
         );
       } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
         // The workflow names each activity `<workflowId>/<effect id>`.
-        const id = event.activityTaskScheduledEventAttributes?.activityId;
-        if (id) activityIds.set(String(event.eventId), id.slice(id.lastIndexOf('/') + 1));
+        const attrs = event.activityTaskScheduledEventAttributes;
+        const id = attrs?.activityId;
+        if (id) {
+          const delivery = await first<{ occurredAt?: string }>(attrs.input?.payloads);
+          const effect = matchEffect(id.slice(id.lastIndexOf('/') + 1), delivery?.occurredAt);
+          if (effect) activityIds.set(String(event.eventId), effect.id);
+        }
       } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
         const attrs = event.activityTaskCompletedEventAttributes;
         const effect = effectsById.get(activityIds.get(String(attrs?.scheduledEventId)) ?? '');
