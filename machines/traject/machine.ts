@@ -422,15 +422,18 @@ export const trajectMachine = setup({
         reportedBy: event.actor.role,
         severity: event.data.severity,
         routedTo,
+        // Covenants of trajecten started before closing days existed have none: weekends only, as then.
         responseDue: addWorkingDays(
           event.at,
           covenant.terms.nuisanceFirstResponseWorkingDays,
           covenant.timezone,
+          covenant.closingDays,
         ),
         escalationDue: addWorkingDays(
           event.at,
           covenant.terms.nuisanceEscalationWorkingDays,
           covenant.timezone,
+          covenant.closingDays,
         ),
       };
       enqueue.assign({
