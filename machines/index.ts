@@ -16,7 +16,9 @@ export {
   partnerRoles,
   type TrajectContext,
   type TrajectInput,
+  type TrajectRules,
   type Escalation,
+  type LapsedEscalation,
 } from './traject/context';
 export * from './traject/effects';
 export { guards, guardExplanations, type GuardName } from './traject/guards';

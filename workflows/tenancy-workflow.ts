@@ -14,6 +14,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -29,6 +30,7 @@ import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
+import { rulesFor } from './patches';
 import {
   eventsQuery,
   reportEventSignal,
@@ -236,7 +238,11 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   } else {
     assertCovenantTerms(input.aanmelding?.covenant);
     const at = now();
-    const first = startTraject({ ...input.aanmelding, registeredAt: at });
+    const first = startTraject({
+      ...input.aanmelding,
+      registeredAt: at,
+      rules: rulesFor(patched),
+    });
     snapshot = first.snapshot;
     pending = [];
     apply(first, at);

@@ -25,6 +25,7 @@ import {
 } from '../../machines';
 import type { DeliveryResult } from '../../activities/types';
 import type { SendEventArgs, TenancyWorkflowInput, TrajectStatus } from '../../workflows/messages';
+import { rulesFor } from '../../workflows/patches';
 import { KeyNotAvailable } from '../errors';
 import type { History } from '../history';
 import type { HistoryChain } from './history-file';
@@ -140,6 +141,20 @@ function about(effect: Effect): string {
 function typeOf(event: unknown): string {
   const type = (event as { type?: unknown } | undefined)?.type;
   return typeof type === 'string' ? type : 'unknown';
+}
+
+/** The patch ids a run's workflow recorded (Temporal's `core_patch` markers), to start the machine as it did. */
+function patchesOf(events: HistoryEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') continue;
+    // Core writes {"id": …, "deprecated": …} as JSON, unencrypted: it never passes the payload codec.
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    const patch = data ? (JSON.parse(new TextDecoder().decode(data)) as { id?: unknown }) : undefined;
+    if (typeof patch?.id === 'string') ids.add(patch.id);
+  }
+  return ids;
 }
 
 function revive(snapshot: unknown): TrajectSnapshot {
@@ -308,7 +323,12 @@ export async function buildTimeline(
         wftTime = instant(event.eventTime);
         if (pendingStart) {
           const { aanmelding } = pendingStart;
-          const step = startTraject({ ...aanmelding, registeredAt: wftTime });
+          const patched = patchesOf(run.history.events ?? []);
+          const step = startTraject({
+            ...aanmelding,
+            registeredAt: wftTime,
+            rules: rulesFor((id) => patched.has(id)),
+          });
           snapshot = step.snapshot;
           record(step, wftTime, null, {
             source: 'start',
