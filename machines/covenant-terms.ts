@@ -25,6 +25,12 @@ export const termMaxima = {
   waakvlamCheckIn: YEAR,
 } as const;
 
+/** The most working days each working-day term may count: the count walks day by day. */
+export const workingDayMaxima = {
+  nuisanceFirstResponseWorkingDays: 60,
+  nuisanceEscalationWorkingDays: 120,
+} as const;
+
 /** At most this many closing days: ten years of public holidays plus the partners' own days. */
 export const MAX_CLOSING_DAYS = 400;
 
@@ -52,6 +58,17 @@ export function isCalendarDate(value: unknown): value is string {
   );
 }
 
+/** Whether the runtime knows this IANA time zone (Europe/Amsterdam); an unknown one throws at the first date. */
+export function isTimeZone(zone: unknown): boolean {
+  if (typeof zone !== 'string' || zone === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One problem in a covenant, with the dotted path of the field. */
 export interface CovenantProblem {
   field: string;
@@ -69,8 +86,9 @@ export function valueAt(value: unknown, path: string): unknown {
 }
 
 /**
- * Every bounded term and the closing days of a covenant (any value: it may come from a raw start input) that is out
- * of bounds, by field. Shape problems of other fields are the schema's.
+ * Every value of a covenant (any value: it may come from a raw start input) that would make the machine fire a timer
+ * for ever, overflow the calendar, count days without end or fail on a date: its terms, time zone and closing days,
+ * by field. The other fields' shapes are the schema's.
  */
 export function covenantTermProblems(covenant: unknown): CovenantProblem[] {
   const problems: CovenantProblem[] = [];
@@ -88,6 +106,16 @@ export function covenantTermProblems(covenant: unknown): CovenantProblem[] {
       problems.push({ field, message: `${value} is longer than the maximum of ${maximum} for this term` });
     }
   }
+  for (const [name, maximum] of Object.entries(workingDayMaxima)) {
+    const value = valueAt(terms, name);
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > maximum)
+      problems.push({
+        field: `terms.${name}`,
+        message: `expected a whole number of working days from 1 to ${maximum}`,
+      });
+  }
+  if (!isTimeZone(valueAt(covenant, 'timezone')))
+    problems.push({ field: 'timezone', message: 'expected an IANA time zone such as Europe/Amsterdam' });
   const closingDays = valueAt(covenant, 'closingDays');
   if (closingDays !== undefined) {
     if (!Array.isArray(closingDays)) {

@@ -7,7 +7,10 @@ import {
   covenantTermProblems,
   durationLength,
   isCalendarDate,
+  isTimeZone,
   MAX_CLOSING_DAYS,
+  termMaxima,
+  workingDayMaxima,
   valueAt,
   type CovenantProblem,
 } from './covenant-terms';
@@ -58,8 +61,16 @@ const TermsSchema = z
     kennismakingsgesprekWithin: DurationSchema,
     evaluatiegesprekInterval: DurationSchema,
     evaluatiegesprekWithin: DurationSchema,
-    nuisanceFirstResponseWorkingDays: z.number().int().min(1).max(60),
-    nuisanceEscalationWorkingDays: z.number().int().min(1).max(120),
+    nuisanceFirstResponseWorkingDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(workingDayMaxima.nuisanceFirstResponseWorkingDays),
+    nuisanceEscalationWorkingDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(workingDayMaxima.nuisanceEscalationWorkingDays),
     rentArrearsFollowUp: DurationSchema,
     waakvlamCheckIn: DurationSchema,
     waakvlamContactBudgetHours: z.number().positive().max(744),
@@ -135,9 +146,10 @@ export const CovenantSchema = z
   })
   .strict()
   .superRefine((covenant, ctx) => {
-    // The bounds the workflow checks again at start; the shape problems of these fields are reported above.
+    // The bounds the workflow checks again at start. The schema above reports the other fields of that check, and
+    // a duration that is no duration at all; what is left are durations out of bounds.
     for (const problem of covenantTermProblems(covenant)) {
-      if (problem.field.startsWith('closingDays')) continue;
+      if (!(problem.field.replace(/^terms\./, '') in termMaxima)) continue;
       if (!isoDuration.test(String(valueAt(covenant, problem.field)))) continue;
       ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
     }
@@ -193,15 +205,6 @@ export const CovenantSchema = z
 
 export type Covenant = z.infer<typeof CovenantSchema>;
 export type CovenantInput = z.input<typeof CovenantSchema>;
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type { CovenantProblem } from './covenant-terms';
 

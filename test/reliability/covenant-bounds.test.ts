@@ -81,17 +81,35 @@ test('the SDK refuses to start a traject under a covenant out of bounds, before 
   expect(started).toEqual([]);
 });
 
-test.each([['PT0S'], ['P300000Y']])(
-  'a workflow started by a raw Temporal client with kennismakingsgesprekWithin = %s fails for good, typed',
-  async (value) => {
-    const covenant = withTerm('kennismakingsgesprekWithin', value);
+test.each([
+  [
+    'kennismakingsgesprekWithin = PT0S',
+    withTerm('kennismakingsgesprekWithin', 'PT0S'),
+    'terms.kennismakingsgesprekWithin',
+  ],
+  [
+    'kennismakingsgesprekWithin = P300000Y',
+    withTerm('kennismakingsgesprekWithin', 'P300000Y'),
+    'terms.kennismakingsgesprekWithin',
+  ],
+  [
+    'a billion working days',
+    { ...almere, terms: { ...almere.terms, nuisanceFirstResponseWorkingDays: 1e9 } },
+    'terms.nuisanceFirstResponseWorkingDays',
+  ],
+  ['an unknown time zone', { ...almere, timezone: 'Mars/Olympus' }, 'timezone'],
+  ['no terms at all', { ...almere, terms: undefined } as unknown as Covenant, 'terms'],
+])(
+  'a workflow started by a raw Temporal client with %s fails for good, typed, naming the field',
+  async (name, covenant, field) => {
+    const ref = `raw-${name.replace(/[^a-z0-9]+/gi, '-')}`;
     const handle = await suite.env.client.workflow.start<typeof tenancyWorkflow>('tenancyWorkflow', {
       taskQueue: TASK_QUEUE,
-      workflowId: workflowIdFor(`raw-${value}`),
+      workflowId: workflowIdFor(ref),
       args: [
         {
           aanmelding: {
-            trajectRef: `raw-${value}`,
+            trajectRef: ref,
             origin: 'BW',
             covenant,
             registeredBy: actorFor(presetCovenants.almere!, 'zorgaanbieder'),
@@ -107,7 +125,7 @@ test.each([['PT0S'], ['P300000Y']])(
     const cause = (failure as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause).toMatchObject({ type: 'InvalidCovenant', nonRetryable: true });
-    expect(cause?.message).toContain('terms.kennismakingsgesprekWithin');
+    expect(cause?.message).toContain(`${field}: `);
     // It failed at once: no invitation, no timer, nothing but the start and the failure.
     const { events } = await handle.fetchHistory();
     expect(
