@@ -225,7 +225,8 @@ export class TenancyClient {
   async start(aanmelding: AanmeldingInput): Promise<TrajectHandle> {
     const input = parse(AanmeldingInputSchema, aanmelding, 'aanmelding');
     this.assertNotErased(input.clientRef); // an erased reference is never used again
-    const covenant = this.covenant(input.region);
+    // Checked again here, as the workflow does: covenants handed to the constructor skipped createTenancyClient's check.
+    const covenant = parse(CovenantSchema, this.covenant(input.region), 'covenant');
     // Whoever may request urgency for the client registers it: under every preset, the care provider.
     const registrars = covenant.permissions.URGENTIE_AANGEVRAAGD;
     if (!registrars.includes(input.registeredBy.role)) {

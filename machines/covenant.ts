@@ -3,7 +3,18 @@
  * and role permission the machine uses. Nothing of this is a literal in machine or workflow code.
  */
 import { z } from 'zod';
-import { addDuration, isoDuration } from './duration';
+import {
+  covenantTermProblems,
+  durationLength,
+  isCalendarDate,
+  isTimeZone,
+  MAX_CLOSING_DAYS,
+  termMaxima,
+  workingDayMaxima,
+  valueAt,
+  type CovenantProblem,
+} from './covenant-terms';
+import { isoDuration } from './duration';
 import {
   ContractFormSchema,
   CoordinatorEventTypeSchema,
@@ -50,8 +61,16 @@ const TermsSchema = z
     kennismakingsgesprekWithin: DurationSchema,
     evaluatiegesprekInterval: DurationSchema,
     evaluatiegesprekWithin: DurationSchema,
-    nuisanceFirstResponseWorkingDays: z.number().int().min(1).max(60),
-    nuisanceEscalationWorkingDays: z.number().int().min(1).max(120),
+    nuisanceFirstResponseWorkingDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(workingDayMaxima.nuisanceFirstResponseWorkingDays),
+    nuisanceEscalationWorkingDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(workingDayMaxima.nuisanceEscalationWorkingDays),
     rentArrearsFollowUp: DurationSchema,
     waakvlamCheckIn: DurationSchema,
     waakvlamContactBudgetHours: z.number().positive().max(744),
@@ -59,9 +78,9 @@ const TermsSchema = z
   .strict()
   // Zod runs these refinements even when a field above failed, so they check what they read.
   .superRefine((terms, ctx) => {
-    const reminder = lengthOf(terms.offerReminder);
-    const escalation = lengthOf(terms.offerEscalation);
-    if (reminder !== undefined && escalation !== undefined && reminder > escalation) {
+    const reminder = durationLength(terms.offerReminder);
+    const escalation = durationLength(terms.offerEscalation);
+    if (reminder > escalation) {
       ctx.addIssue({
         code: 'custom',
         path: ['offerReminder'],
@@ -115,9 +134,25 @@ export const CovenantSchema = z
     neighbourReportRouting: z
       .object({ duringOfficeHours: RoleSchema, outsideOfficeHours: RoleSchema })
       .strict(),
+    /**
+     * Days nobody works (public holidays, and days the partners close, such as 24 December): working-day terms skip
+     * them. `tidw covenant closing-days` writes the public holidays; a covenant adds its own. Optional, because
+     * trajecten started before closing days existed carry covenants without them: none, then.
+     */
+    closingDays: z
+      .array(z.string().refine(isCalendarDate, { message: 'expected a date such as 2027-12-24' }))
+      .max(MAX_CLOSING_DAYS, { message: `at most ${MAX_CLOSING_DAYS} closing days` })
+      .optional(),
   })
   .strict()
   .superRefine((covenant, ctx) => {
+    // The bounds the workflow checks again at start. The schema above reports the other fields of that check, and
+    // a duration that is no duration at all; what is left are durations out of bounds.
+    for (const problem of covenantTermProblems(covenant)) {
+      if (!(problem.field.replace(/^terms\./, '') in termMaxima)) continue;
+      if (!isoDuration.test(String(valueAt(covenant, problem.field)))) continue;
+      ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
+    }
     const permissions = (covenant.permissions ?? {}) as Partial<Record<string, unknown>>;
     const rolesFor = (type: string): string[] =>
       Array.isArray(permissions[type]) ? (permissions[type] as string[]) : [];
@@ -171,27 +206,7 @@ export const CovenantSchema = z
 export type Covenant = z.infer<typeof CovenantSchema>;
 export type CovenantInput = z.input<typeof CovenantSchema>;
 
-/** A duration's length from a fixed instant, to compare two durations; undefined when it is not one. */
-function lengthOf(duration: unknown): number | undefined {
-  if (!DurationSchema.safeParse(duration).success) return undefined;
-  const epoch = '2000-01-01T00:00:00.000Z';
-  return Date.parse(addDuration(epoch, duration as string)) - Date.parse(epoch);
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** One problem in a covenant, with the dotted path of the field. */
-export interface CovenantProblem {
-  field: string;
-  message: string;
-}
+export type { CovenantProblem } from './covenant-terms';
 
 /** Validates a covenant. Returns it, or every problem with the field it concerns. */
 export function checkCovenant(

@@ -71,11 +71,17 @@ export function isAtOrAfter(a: string, b: string): boolean {
 
 const weekdayIndex: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-/** Local weekday (1 = Monday … 7 = Sunday) and minutes since midnight of an instant in a time zone. */
-export function localTime(at: string, timeZone: string): { weekday: number; minutes: number } {
+/**
+ * Local weekday (1 = Monday … 7 = Sunday), minutes since midnight and calendar date (`2027-03-29`) of an instant in a
+ * time zone.
+ */
+export function localTime(at: string, timeZone: string): { weekday: number; minutes: number; date: string } {
   const formatted = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
@@ -84,19 +90,28 @@ export function localTime(at: string, timeZone: string): { weekday: number; minu
   return {
     weekday: weekdayIndex[get('weekday')] ?? 1,
     minutes: Number(get('hour')) * 60 + Number(get('minute')),
+    date: `${get('year')}-${get('month')}-${get('day')}`,
   };
 }
 
 /**
- * The instant `workingDays` working days (Monday to Friday in the covenant's time zone) after `from`,
- * at the same time of day. A report made on Saturday with 2 working days is due Tuesday.
+ * The instant `workingDays` working days after `from`, at the same time of day: a working day is Monday to Friday in
+ * the covenant's time zone and not one of its closing days (ISO dates: public holidays, days the partners close).
+ * A report made on Saturday with 2 working days is due Tuesday; on the Friday before Easter Monday, Wednesday.
  */
-export function addWorkingDays(from: string, workingDays: number, timeZone: string): string {
+export function addWorkingDays(
+  from: string,
+  workingDays: number,
+  timeZone: string,
+  closingDays: readonly string[] = [],
+): string {
+  const closed = new Set(closingDays);
   let t = Date.parse(from);
   let left = workingDays;
   while (left > 0) {
     t += DAY;
-    if (localTime(new Date(t).toISOString(), timeZone).weekday <= 5) left -= 1;
+    const local = localTime(new Date(t).toISOString(), timeZone);
+    if (local.weekday <= 5 && !closed.has(local.date)) left -= 1;
   }
   return new Date(t).toISOString();
 }

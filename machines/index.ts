@@ -5,16 +5,20 @@
 export * from './vocabulary';
 export * from './duration';
 export * from './covenant';
+export * from './covenant-terms';
 export * from './events';
 export { demoCovenant, presetCovenants, presetCovenantIds } from './covenants';
 export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';
 export {
   defaultOrganisation,
   initialContext,
+  organisationsFor,
   partnerRoles,
   type TrajectContext,
   type TrajectInput,
+  type TrajectRules,
   type Escalation,
+  type LapsedEscalation,
 } from './traject/context';
 export * from './traject/effects';
 export { guards, guardExplanations, type GuardName } from './traject/guards';

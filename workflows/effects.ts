@@ -5,7 +5,7 @@
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { DeliveryBase, DeliveryResult, Recipient, TenancyActivities } from '../activities/types';
 import type { Effect, EffectName, Role, TrajectContext, TrajectEffects } from '../machines';
-import { defaultOrganisation } from '../machines/traject/context';
+import { organisationsFor } from '../machines/traject/context';
 
 /** Invitations, notifications and escalations go to partner systems that may be down for a while. */
 const activityOptions = {
@@ -24,7 +24,7 @@ function activities(activityId: string): TenancyActivities {
   return proxyActivities<TenancyActivities>({ ...activityOptions, activityId });
 }
 
-/** The organisations acting in these roles for this traject; the client is addressed by its reference only. */
+/** The organisations addressed in these roles for this traject; the client is addressed by its reference only. */
 export function recipientsFor(context: TrajectContext, roles: readonly Role[]): Recipient[] {
   const result: Recipient[] = [];
   for (const role of roles) {
@@ -32,8 +32,7 @@ export function recipientsFor(context: TrajectContext, roles: readonly Role[]): 
       result.push({ role, organisation: null });
       continue;
     }
-    const organisation = context.organisations[role] ?? defaultOrganisation(context.covenant, role);
-    if (organisation) result.push({ role, organisation });
+    for (const organisation of organisationsFor(context, role)) result.push({ role, organisation });
   }
   return result;
 }

@@ -24,12 +24,14 @@ import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 // Machine modules are imported one by one so the workflow bundle leaves out the covenant presets, the covenant schema
 // and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
 import type { CoordinatorEvent, PendingTimer, Refusal, Step, TrajectSnapshot } from '../machines';
+import { covenantTermProblems } from '../machines/covenant-terms';
 import { ActorSchema, EventInputSchema, eventFingerprint } from '../machines/events';
 import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
+import { rulesFor } from './patches';
 import {
   eraseUpdate,
   eventsQuery,
@@ -83,6 +85,21 @@ function unencryptedFailure(): ApplicationFailure {
 
 /** The idempotency key an event was taken with, bound to its fingerprint (see ContinuedState.idempotencyKeys). */
 const boundKey = (key: string, fingerprint: string) => `${key}#${fingerprint}`;
+
+/**
+ * Fails the start for good when the covenant's terms are out of bounds (a raw Temporal client skipped the SDK's
+ * check): a zero term would fire its timer for ever, a term of centuries breaks the calendar at signing.
+ */
+function assertCovenantTerms(covenant: unknown): void {
+  const problems = covenantTermProblems(covenant);
+  if (problems.length === 0) return;
+  throw ApplicationFailure.create({
+    type: 'InvalidCovenant',
+    message: `the covenant is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    nonRetryable: true,
+    details: [problems],
+  });
+}
 
 export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<TrajectStatus> {
   if (isUnencryptedPayload(input)) throw unencryptedFailure();
@@ -266,8 +283,13 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     published = '';
     publishSearchAttributes();
   } else {
+    assertCovenantTerms(input.aanmelding?.covenant);
     const at = now();
-    const first = startTraject({ ...input.aanmelding, registeredAt: at });
+    const first = startTraject({
+      ...input.aanmelding,
+      registeredAt: at,
+      rules: rulesFor(patched),
+    });
     snapshot = first.snapshot;
     pending = [];
     apply(first, at);

@@ -25,6 +25,7 @@ import {
 } from '../../machines';
 import type { DeliveryResult } from '../../activities/types';
 import type { SendEventArgs, TenancyWorkflowInput, TrajectStatus } from '../../workflows/messages';
+import { rulesFor } from '../../workflows/patches';
 import { KeyNotAvailable } from '../errors';
 import type { History } from '../history';
 import type { HistoryChain } from './history-file';
@@ -142,6 +143,20 @@ function typeOf(event: unknown): string {
   return typeof type === 'string' ? type : 'unknown';
 }
 
+/** The patch ids a run's workflow recorded (Temporal's `core_patch` markers), to start the machine as it did. */
+function patchesOf(events: HistoryEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') continue;
+    // Core writes {"id": …, "deprecated": …} as JSON, unencrypted: it never passes the payload codec.
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    const patch = data ? (JSON.parse(new TextDecoder().decode(data)) as { id?: unknown }) : undefined;
+    if (typeof patch?.id === 'string') ids.add(patch.id);
+  }
+  return ids;
+}
+
 function revive(snapshot: unknown): TrajectSnapshot {
   const machine: AnyStateMachine = trajectMachine;
   return createActor(machine, { snapshot: snapshot as Snapshot<unknown> }).getSnapshot() as TrajectSnapshot;
@@ -159,6 +174,10 @@ export async function buildTimeline(
 ): Promise<Timeline> {
   const entries: TimelineEntry[] = [];
   const effectsById = new Map<string, TimelineEffect>();
+  /** When the machine asked for each effect: a delivery's `occurredAt`, to match it when its id does not. */
+  const askedAt = new Map<string, string>();
+  /** Effects already matched to a scheduled activity. */
+  const scheduled = new Set<string>();
   const mismatches: string[] = [];
   let checks = 0;
   let snapshot: TrajectSnapshot | undefined;
@@ -169,8 +188,27 @@ export async function buildTimeline(
   const first = async <T>(payloads: Payload[] | null | undefined): Promise<T | undefined> =>
     payloads?.length ? ((await decode(payloads))[0] as T) : undefined;
 
+  /**
+   * The effect a scheduled activity carries out: the one with its id, when that one was asked for at the delivery's
+   * time; else the first effect of the same type asked for at that time and not matched yet. Ids are counted per run
+   * in the order the machine asked, and within one workflow task the workflow takes signals and updates before timers,
+   * so a count that walks the history in its own order can be off.
+   */
+  const matchEffect = (effectId: string, occurredAt: string | undefined): TimelineEffect | undefined => {
+    const fits = (e: TimelineEffect | undefined): e is TimelineEffect =>
+      e !== undefined &&
+      !scheduled.has(e.id) &&
+      (occurredAt === undefined || askedAt.get(e.id) === occurredAt);
+    const type = effectId.replace(/-\d+-\d+$/, '');
+    const byId = effectsById.get(effectId);
+    const effect = fits(byId) ? byId : [...effectsById.values()].find((e) => e.type === type && fits(e));
+    if (effect) scheduled.add(effect.id);
+    return effect;
+  };
+
   for (const [index, run] of chain.runs.entries()) {
-    const runNumber = index + 1;
+    // The workflow numbers its runs itself (effect ids carry the number); a file may hold a later run only.
+    let runNumber = index + 1;
     let effectSeq = 0;
     let wftTime: string | undefined;
     let pendingStart: TenancyWorkflowInput | undefined;
@@ -198,6 +236,7 @@ export async function buildTimeline(
           rejected: [],
         };
         effectsById.set(e.id, e);
+        askedAt.set(e.id, at);
         return e;
       });
       entries.push({
@@ -261,6 +300,7 @@ export async function buildTimeline(
         );
         if (pendingStart?.continued) {
           // A continued run starts from what the previous one carried over, as the workflow does.
+          runNumber = pendingStart.continued.counters.run + 1;
           snapshot = revive(pendingStart.continued.snapshot);
           timers = pendingStart.continued.timers;
           for (const carried of pendingStart.continued.effects) {
@@ -275,6 +315,7 @@ export async function buildTimeline(
               delivered: [],
               rejected: [],
             });
+            askedAt.set(carried.id, carried.at);
           }
           pendingStart = undefined;
         }
@@ -282,7 +323,12 @@ export async function buildTimeline(
         wftTime = instant(event.eventTime);
         if (pendingStart) {
           const { aanmelding } = pendingStart;
-          const step = startTraject({ ...aanmelding, registeredAt: wftTime });
+          const patched = patchesOf(run.history.events ?? []);
+          const step = startTraject({
+            ...aanmelding,
+            registeredAt: wftTime,
+            rules: rulesFor((id) => patched.has(id)),
+          });
           snapshot = step.snapshot;
           record(step, wftTime, null, {
             source: 'start',
@@ -350,8 +396,13 @@ export async function buildTimeline(
         );
       } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
         // The workflow names each activity `<workflowId>/<effect id>`.
-        const id = event.activityTaskScheduledEventAttributes?.activityId;
-        if (id) activityIds.set(String(event.eventId), id.slice(id.lastIndexOf('/') + 1));
+        const attrs = event.activityTaskScheduledEventAttributes;
+        const id = attrs?.activityId;
+        if (id) {
+          const delivery = await first<{ occurredAt?: string }>(attrs.input?.payloads);
+          const effect = matchEffect(id.slice(id.lastIndexOf('/') + 1), delivery?.occurredAt);
+          if (effect) activityIds.set(String(event.eventId), effect.id);
+        }
       } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
         const attrs = event.activityTaskCompletedEventAttributes;
         const effect = effectsById.get(activityIds.get(String(attrs?.scheduledEventId)) ?? '');

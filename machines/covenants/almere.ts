@@ -1,4 +1,6 @@
 import type { CovenantInput } from '../covenant';
+// Generated, not written: tidw covenant closing-days --country NL --from 2026 --years 5 --out <this file>.
+import dutchClosingDays from './closing-days-nl.json';
 
 /**
  * Almere: the covenant of summer 2021 between Kwintes, Ymere, GoedeStede, De Alliantie and the municipality
@@ -98,6 +100,9 @@ export const almere = {
     evaluatiegesprek: ['client', 'zorgaanbieder', 'corporatie'],
   },
   officeHours: { days: [1, 2, 3, 4, 5], from: '09:00', until: '17:00' }, // assumption
+  // The Dutch public holidays 2026-2030: working-day terms (nuisance) skip them. The partners' own closing days (say
+  // 24 December) are not in the articles; a covenant adds them with --extra 12-24.
+  closingDays: dutchClosingDays,
   // Assumption: nuisance first to the corporation's wijkbeheerder, outside office hours to the care provider.
   neighbourReportRouting: { duringOfficeHours: 'corporatie', outsideOfficeHours: 'zorgaanbieder' },
 } satisfies CovenantInput;

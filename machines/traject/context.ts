@@ -7,6 +7,16 @@ import type { Covenant } from '../covenant';
 import type { Actor } from '../events';
 import type { ContractForm, EscalationKind, Origin, Role } from '../vocabulary';
 
+/**
+ * Rules the machine gained while trajecten were already running. Each is off unless given: a traject's recorded
+ * history must replay as it was recorded, so the workflow turns a rule on only for trajecten it starts after the rule
+ * came (with `patched`), and a snapshot persisted before then has none.
+ */
+export interface TrajectRules {
+  /** Open escalations lapse when what they wait for can no longer come: meetings at omklappen, all of them at the end. */
+  escalationsLapse?: boolean;
+}
+
 /** What starts a traject: the care provider's registration (aanmelding). */
 export interface TrajectInput {
   /** The client's pseudonymous reference; the workflow id is derived from it. */
@@ -15,6 +25,7 @@ export interface TrajectInput {
   covenant: Covenant;
   registeredAt: string;
   registeredBy: Actor;
+  rules?: TrajectRules;
 }
 
 export interface Escalation {
@@ -23,6 +34,13 @@ export interface Escalation {
   kind: EscalationKind;
   since: string;
   roles: Role[];
+}
+
+/** An escalation that can no longer be resolved, closed without its cause being remedied. */
+export interface LapsedEscalation extends Escalation {
+  lapsedAt: string;
+  /** Why: `omgeklapt` (the meetings of the temporary contract are over), or how the traject ended. */
+  reason: string;
 }
 
 export interface NuisanceReport {
@@ -93,6 +111,9 @@ export interface TrajectContext {
   timeout: { since?: string; totalMs: number; count: number };
   waakvlam: { since?: string; periodStart?: string; nextCheckIn?: string; hoursThisPeriod: number } | null;
   escalations: Escalation[];
+  /** Escalations that lapsed (absent until one does, and in snapshots from before the rule). */
+  lapsedEscalations?: LapsedEscalation[];
+  rules?: TrajectRules;
   ended?: { reason: string; at: string };
 }
 
@@ -118,12 +139,24 @@ export function initialContext(input: TrajectInput): TrajectContext {
     timeout: { totalMs: 0, count: 0 },
     waakvlam: null,
     escalations: [],
+    ...(input.rules ? { rules: input.rules } : {}),
   };
 }
 
 /** The organisation a covenant names first for a role, if any. */
 export function defaultOrganisation(covenant: Covenant, role: Role): string | undefined {
   return covenant.parties.find((p) => p.role === role)?.organisation;
+}
+
+/**
+ * Who is addressed for a role in this traject: the organisation acting in it, once one has (the corporation that made
+ * the offer, the care provider that registered); before that every party the covenant names for the role, since each
+ * of them may take up the duty (Almere's three corporations all offer homes).
+ */
+export function organisationsFor(context: TrajectContext, role: Role): string[] {
+  const acting = context.organisations[role];
+  if (acting) return [acting];
+  return [...new Set(context.covenant.parties.filter((p) => p.role === role).map((p) => p.organisation))];
 }
 
 /** Roles that take part in the partnership (everyone who may act, except neighbours, the client and auditors). */

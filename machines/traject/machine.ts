@@ -72,6 +72,12 @@ function nextEvaluationOpens(context: TrajectContext): string | undefined {
     : evaluation.opensAt;
 }
 
+/** At omklappen the temporary contract's meetings are over: a missed one can no longer be held. */
+const meetingsOver = {
+  kinds: ['kennismakingsgesprekGemist', 'evaluatiegesprekGemist'] as EscalationKind[],
+  reason: 'omgeklapt',
+};
+
 const newestReport = (context: TrajectContext) => context.nuisance.open[context.nuisance.open.length - 1];
 
 function reportReference(event: TrajectEvent): string | undefined {
@@ -221,13 +227,18 @@ export const trajectMachine = setup({
     recordOfferAccepted: assign({
       offer: ({ context, event }) => ({ ...context.offer, acceptedAt: event.at }),
     }),
-    recordOfferRefused: assign({
-      offer: ({ context }) => ({
-        ...context.offer,
-        homeRef: undefined,
-        offeredAt: undefined,
-        refusals: context.offer.refusals + 1,
-      }),
+    /** The search starts again: any corporation may offer the next home, so none acts for the traject yet. */
+    recordOfferRefused: assign(({ context }) => {
+      const { corporatie: _refused, ...organisations } = context.organisations;
+      return {
+        offer: {
+          ...context.offer,
+          homeRef: undefined,
+          offeredAt: undefined,
+          refusals: context.offer.refusals + 1,
+        },
+        organisations,
+      };
     }),
 
     recordAdvice: assign({
@@ -392,6 +403,25 @@ export const trajectMachine = setup({
         else enqueue(effect('escalate', payload));
       },
     ),
+    /**
+     * Escalations whose cause can no longer be remedied lapse: closed, and recorded as lapsed with the reason (given,
+     * or how the traject ended). Without the rule (trajecten started before it) they stay open, as they did.
+     */
+    lapseEscalations: enqueueActions(
+      ({ context, event, enqueue }, params: { kinds?: EscalationKind[]; reason?: string }) => {
+        if (!context.rules?.escalationsLapse) return;
+        const lapsing = context.escalations.filter((e) => !params.kinds || params.kinds.includes(e.kind));
+        if (lapsing.length === 0) return;
+        const reason = params.reason ?? context.ended?.reason ?? event.type;
+        enqueue.assign({
+          escalations: context.escalations.filter((e) => !lapsing.includes(e)),
+          lapsedEscalations: [
+            ...(context.lapsedEscalations ?? []),
+            ...lapsing.map((e) => ({ ...e, lapsedAt: event.at, reason })),
+          ],
+        });
+      },
+    ),
     /** Closes the escalations of these kinds (for one report, when the event names one). */
     resolveEscalations: assign({
       escalations: ({ context, event }, params: { kinds: EscalationKind[] }) => {
@@ -417,15 +447,18 @@ export const trajectMachine = setup({
         reportedBy: event.actor.role,
         severity: event.data.severity,
         routedTo,
+        // Covenants of trajecten started before closing days existed have none: weekends only, as then.
         responseDue: addWorkingDays(
           event.at,
           covenant.terms.nuisanceFirstResponseWorkingDays,
           covenant.timezone,
+          covenant.closingDays,
         ),
         escalationDue: addWorkingDays(
           event.at,
           covenant.terms.nuisanceEscalationWorkingDays,
           covenant.timezone,
+          covenant.closingDays,
         ),
       };
       enqueue.assign({
@@ -857,6 +890,7 @@ export const trajectMachine = setup({
                           actions: [
                             'recordAgreement',
                             'recordConversion',
+                            { type: 'lapseEscalations', params: meetingsOver },
                             { type: 'notifyPartners', params: { subject: 'omgeklapt' } },
                           ],
                         },
@@ -873,6 +907,7 @@ export const trajectMachine = setup({
                           actions: [
                             'recordAgreement',
                             'recordConversion',
+                            { type: 'lapseEscalations', params: meetingsOver },
                             { type: 'notifyPartners', params: { subject: 'omgeklapt' } },
                           ],
                         },
@@ -947,9 +982,10 @@ export const trajectMachine = setup({
           },
         },
       },
-      afgesloten: { type: 'final' },
-      beeindigd: { type: 'final' },
-      ingetrokken: { type: 'final' },
+      // Nothing an open escalation waits for can still happen once the traject has ended.
+      afgesloten: { type: 'final', entry: { type: 'lapseEscalations', params: {} } },
+      beeindigd: { type: 'final', entry: { type: 'lapseEscalations', params: {} } },
+      ingetrokken: { type: 'final', entry: { type: 'lapseEscalations', params: {} } },
     },
   }),
 );

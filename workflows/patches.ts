@@ -1,0 +1,18 @@
+/**
+ * The workflow's changes guarded by `patched(id)`: a traject started before a change replays and runs as it was
+ * recorded; one started after it records the patch marker in its history, which the audit timeline reads back.
+ */
+import type { TrajectRules } from '../machines';
+
+export const patches = {
+  /** Open escalations lapse at omklappen (meetings) and at the end of a traject (all); issue 16, item 13. */
+  escalationsLapse: 'escalations-lapse',
+} as const;
+
+/**
+ * The machine rules of a traject, from the patches its workflow took up at start: `patched` in the workflow, the
+ * markers of its history in the timeline.
+ */
+export function rulesFor(isPatched: (id: string) => boolean): TrajectRules | undefined {
+  return isPatched(patches.escalationsLapse) ? { escalationsLapse: true } : undefined;
+}
