@@ -28,6 +28,7 @@ import { loadEncryption, type Encryption } from '../../platform/privacy/config';
 import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
 import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
+import { registerEvaluationCommands } from './evaluation-commands';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
 
 /** Thrown when one or more histories do not replay (exit 1: the code, not the input, is at fault). */
@@ -476,6 +477,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       );
     });
 
+  registerEvaluationCommands(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
