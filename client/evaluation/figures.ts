@@ -28,7 +28,7 @@
  *   budget (2 hours in Almere).
  */
 import { z } from 'zod';
-import { addDuration, contractForms, escalationKinds, indicators, phases, type Phase } from '../../machines';
+import { contractForms, escalationKinds, indicators, phases, type Phase } from '../../machines';
 import { median, percentile } from '../../bench/stats';
 import type { EvaluationFact, TrajectFacts } from './facts';
 import { parsePeriod, type Period } from './period';
@@ -209,7 +209,7 @@ export function evaluationFigures(all: readonly TrajectFacts[], options: Figures
       !byCut(f.end?.at);
     if (stillWaiting) {
       waiting += 1;
-      if (byCut(f.urgency.offerEscalationDueAt ?? addDuration(requested, 'P6M'))) waitingPastEscalation += 1;
+      if (byCut(f.urgency.offerEscalationDueAt)) waitingPastEscalation += 1;
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import { escalationKinds, indicators } from '../../machines';
 import type { Figures } from './figures';
-import type { EvaluationReport } from './report';
+import { offerPromise, type EvaluationReport } from './report';
 
 // The timeline page keeps its escaping helper to itself; this is the same five-character escape.
 function escape(text: string): string {
@@ -47,8 +47,11 @@ export function barChart(chart: BarChart): string {
   const top = 16;
   const plotHeight = 200;
   const group = Math.max(48, chart.series.length * 18 + 16);
-  const width = left + chart.categories.length * group + 16;
-  const height = top + plotHeight + 70;
+  // Category labels are turned 30 degrees: room below and to the right for the longest (about 6 px a character).
+  const label = 6 * Math.max(0, ...chart.categories.map((c) => c.length));
+  const plotRight = left + chart.categories.length * group + 8;
+  const width = plotRight + 8 + Math.round(label * 0.87);
+  const height = top + plotHeight + 24 + Math.round(label * 0.5);
   const values = chart.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
   const max = Math.max(1e-9, ...values, ...(chart.references ?? []).map((r) => r.value)) * 1.1;
   const y = (v: number) => top + plotHeight - (v / max) * plotHeight;
@@ -59,7 +62,7 @@ export function barChart(chart: BarChart): string {
   const axis = [0, 0.25, 0.5, 0.75, 1]
     .map((k) => {
       const v = (max / 1.1) * k;
-      return `<line class="grid" x1="${left}" x2="${width - 8}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="tick" x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escape(format(chart.unit === '%' ? v : Math.round(v * 10) / 10, chart.unit))}</text>`;
+      return `<line class="grid" x1="${left}" x2="${plotRight}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="tick" x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escape(format(chart.unit === '%' ? v : Math.round(v * 10) / 10, chart.unit))}</text>`;
     })
     .join('');
   const bars = chart.categories
@@ -72,14 +75,14 @@ export function barChart(chart: BarChart): string {
           return `<rect x="${(x0 + i * (bar + 2)).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotHeight - y(v)).toFixed(1)}" fill="${palette[i % palette.length]}"><title>${escape(`${category}, ${s.name}: ${format(v, chart.unit)}`)}</title></rect>`;
         })
         .join('');
-      const label = `<text class="tick" transform="translate(${(x0 + (group - 16) / 2).toFixed(1)},${top + plotHeight + 12}) rotate(30)">${escape(category)}</text>`;
-      return rects + label;
+      const text = `<text class="tick" transform="translate(${(x0 + (group - 16) / 2).toFixed(1)},${top + plotHeight + 12}) rotate(30)">${escape(category)}</text>`;
+      return rects + text;
     })
     .join('');
   const references = (chart.references ?? [])
     .map(
       (r) =>
-        `<line class="reference" x1="${left}" x2="${width - 8}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}"/><text class="tick" x="${width - 10}" y="${(y(r.value) - 3).toFixed(1)}" text-anchor="end">${escape(r.label)}</text>`,
+        `<line class="reference" x1="${left}" x2="${plotRight}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}"/><text class="tick" x="${plotRight - 2}" y="${(y(r.value) - 3).toFixed(1)}" text-anchor="end">${escape(r.label)}</text>`,
     )
     .join('');
   const legend = chart.series
@@ -116,6 +119,7 @@ export function reportCharts(report: EvaluationReport): BarChart[] {
     scenarios.map((s) => ({ name: s.name, values: s.halfYears.map(pick) }));
   const whole = (pick: (f: Figures) => number | null) => (s: (typeof scenarios)[number]) => pick(s.whole);
   const first = scenarios[0];
+  const promise = offerPromise(report.region);
   return [
     {
       id: 'uitstroom',
@@ -128,19 +132,16 @@ export function reportCharts(report: EvaluationReport): BarChart[] {
     {
       id: 'wachttijd',
       title: 'Wachttijd van urgentieaanvraag tot eerste aanbod (mediaan)',
-      desc: 'Median months from the urgency request to the first offer, for first offers made in each half year; the lines mark the covenant promise of 3 to 6 months.',
+      desc: `Median months from the urgency request to the first offer, for first offers made in each half year${promise ? `; the lines mark the covenant's promise (${promise.reminder} reminder, ${promise.escalation} escalation)` : ''}.`,
       categories: halfYears,
       series: perHalfYear((f) => f.offerLeadTime.medianMonths),
       unit: 'maanden',
-      references: [
-        { value: 3, label: '3 maanden' },
-        { value: 6, label: '6 maanden' },
-      ],
+      references: (promise?.months ?? []).map((n) => ({ value: n, label: `${n} maanden` })),
     },
     {
       id: 'wachtend',
-      title: 'Aan het eind van het halfjaar langer dan 6 maanden wachtend',
-      desc: 'Clients with urgency requested and no offer yet, past the 6-month promise at the end of each half year.',
+      title: 'Aan het eind van het halfjaar wachtend voorbij de escalatietermijn',
+      desc: `Clients with urgency requested and no offer yet, past the covenant's escalation term${promise ? ` (${promise.escalation})` : ''} at the end of each half year.`,
       categories: halfYears,
       series: perHalfYear((f) => f.offerLeadTime.waitingPastEscalation),
       unit: 'aantal',

@@ -1,4 +1,8 @@
-/** The period an evaluation covers: a half year as the covenant evaluates (`2026-H1`), a quarter, a year or a range. */
+/**
+ * The period an evaluation covers: a half year as the covenant evaluates (`2026-H1`), a quarter, a year or a range.
+ * Boundaries are UTC midnights, as the engine records times: an event in the first hour or two of 1 January or 1 July
+ * in Dutch time counts in the period before. Simple to check by hand, and rare enough not to move a figure.
+ */
 import { z } from 'zod';
 
 export interface Period {

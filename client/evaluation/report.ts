@@ -4,6 +4,7 @@
  * Its JSON shape (`format: tidw-evaluation/1`) and its CSV columns are stable: a change to either is a new version.
  */
 import { z } from 'zod';
+import { presetCovenants } from '../../machines';
 import { evaluationFigures, FiguresSchema, type Figures } from './figures';
 import type { TrajectFacts } from './facts';
 import { factsFromEventLog } from './facts-from-log';
@@ -44,6 +45,22 @@ export const EvaluationReportSchema = z
   .strict();
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
 
+/**
+ * The covenant's offer promise as its terms say it (Almere: reminder P3M, escalation P6M), with whole months where
+ * the term is one, for labels and chart lines; unknown for a covenant that is not a preset.
+ */
+export function offerPromise(
+  region: string,
+): { reminder: string; escalation: string; months: number[] } | null {
+  const terms = presetCovenants[region]?.terms;
+  if (!terms) return null;
+  const months = [terms.offerReminder, terms.offerEscalation]
+    .map((d) => /^P(\d+)M$/.exec(d)?.[1])
+    .filter((m): m is string => m !== undefined)
+    .map(Number);
+  return { reminder: terms.offerReminder, escalation: terms.offerEscalation, months };
+}
+
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** The rows of the side-by-side comparison: moved out in the first year, waiting times, escalations. */
@@ -74,12 +91,12 @@ export const comparisonRows: ReadonlyArray<{
   },
   {
     figure: 'whole.offerLeadTime.withinEscalationShare',
-    label: 'aanbod binnen 6 maanden (share)',
+    label: 'aanbod binnen de escalatietermijn (share)',
     pick: (s) => s.whole.offerLeadTime.withinEscalationShare,
   },
   {
     figure: 'whole.offerLeadTime.waitingPastEscalation',
-    label: 'aan het eind langer dan 6 maanden wachtend',
+    label: 'aan het eind wachtend voorbij de escalatietermijn',
     pick: (s) => s.whole.offerLeadTime.waitingPastEscalation,
   },
   {

@@ -1,6 +1,6 @@
 /** The evaluation report as text for a terminal: the comparison side by side, then each scenario's figures. */
 import type { Figures } from './figures';
-import type { EvaluationReport, ScenarioReport } from './report';
+import { offerPromise, type EvaluationReport, type ScenarioReport } from './report';
 
 const show = (value: number | null, digits = 1) =>
   value === null ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(digits);
@@ -31,6 +31,7 @@ export function formatFigures(f: Figures): string {
     ([indicator, s]) => `${indicator} ${s.beforeConversion.zorg}/${s.beforeEnding.zorg}`,
   );
   const m = f.meetings;
+  const promise = offerPromise(f.region);
   return [
     `${f.region}, ${f.period.label} (counted up to ${f.cut.slice(0, 10)}), ${f.trajects} trajects`,
     `flow: ${f.flow.registered} registered, ${f.flow.urgencyGranted} urgency granted, ${f.flow.urgencyRefused} refused, ${f.flow.offers} offers (${f.flow.offersRefused} refused), ${f.flow.movedIn} moved in, ${f.flow.converted} converted, ${f.flow.closed} closed, ${f.flow.ended} ended, ${f.flow.withdrawn} withdrawn`,
@@ -40,7 +41,7 @@ export function formatFigures(f: Figures): string {
         .map(([phase, n]) => `${phase} ${n}`)
         .join(', ') || 'none'
     }`,
-    `offer after urgency request: ${f.offerLeadTime.offered} first offers, median ${show(f.offerLeadTime.medianMonths)} months, p90 ${show(f.offerLeadTime.p90Months)}; within 3 months ${percent(f.offerLeadTime.withinReminderShare)}, within 6 ${percent(f.offerLeadTime.withinEscalationShare)}; ${f.offerLeadTime.waiting} waiting at end, ${f.offerLeadTime.waitingPastEscalation} past 6 months`,
+    `offer after urgency request: ${f.offerLeadTime.offered} first offers, median ${show(f.offerLeadTime.medianMonths)} months, p90 ${show(f.offerLeadTime.p90Months)}; by the reminder${promise ? ` (${promise.reminder})` : ''} ${percent(f.offerLeadTime.withinReminderShare)}, by the escalation${promise ? ` (${promise.escalation})` : ''} ${percent(f.offerLeadTime.withinEscalationShare)}; ${f.offerLeadTime.waiting} waiting at end, ${f.offerLeadTime.waitingPastEscalation} past the escalation`,
     `meetings in time: kennismakingsgesprek ${m.kennismakingsgesprek.heldInTime}/${m.kennismakingsgesprek.due} (${percent(m.kennismakingsgesprek.inTimeShare)}), evaluatiegesprek ${m.evaluatiegesprek.heldInTime}/${m.evaluatiegesprek.due} (${percent(m.evaluatiegesprek.inTimeShare)}); not in time ${m.kennismakingsgesprek.due - m.kennismakingsgesprek.heldInTime + m.evaluatiegesprek.due - m.evaluatiegesprek.heldInTime}`,
     `escalations:${esc.length ? `\n${esc.join('\n')}` : ' none'}`,
     `nuisance: ${f.nuisance.reported} reported, ${percent(f.nuisance.answeredInTimeShare)} answered in time, ${f.nuisance.escalatedToCaseConsultation} to case consultation`,
@@ -54,7 +55,16 @@ export function formatFigures(f: Figures): string {
 
 function halfYearTable(s: ScenarioReport): string {
   return table(
-    ['half year', 'registered', 'moved in', 'offers', 'wait median', 'wait p90', 'past 6 mo', 'escalations'],
+    [
+      'half year',
+      'registered',
+      'moved in',
+      'offers',
+      'wait median',
+      'wait p90',
+      'past escalation',
+      'escalations',
+    ],
     s.halfYears.map((f) => [
       f.period.label,
       show(f.flow.registered),
