@@ -1,5 +1,5 @@
 /** The report's stable shapes (JSON with a version, CSV columns), the HTML page, and `tidw simulate` itself. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -134,4 +134,20 @@ test('tidw simulate refuses bad input with exit 2 and says what is wrong', async
   const negative = await tidw('simulate', '--compare', 'offerRefusal=2');
   expect(negative.code).toBe(2);
   expect(negative.err).toContain('offerRefusal');
+});
+
+test('tidw simulate --scenario reads rates from a file, the options override it, and a bad file names the field', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidw-scenario-'));
+  const file = join(dir, 'scenario.json');
+  writeFileSync(file, JSON.stringify({ clients: 25, years: 1, rates: { offerRefusal: 0 } }));
+  const run = await tidw('simulate', '--scenario', file, '--seed', '3', '--json');
+  expect(run.code).toBe(0);
+  const parsed = EvaluationReportSchema.parse(JSON.parse(run.out));
+  expect(parsed.scenarios[0]!.parameters).toMatchObject({ clients: 25, seed: 3, rates: { offerRefusal: 0 } });
+  expect(parsed.scenarios[0]!.whole.flow.offersRefused).toBe(0);
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ rates: { relapsePerYear: -1 } }));
+  const refused = await tidw('simulate', '--scenario', bad);
+  expect(refused.code).toBe(2);
+  expect(refused.err).toContain('scenario.rates.relapsePerYear');
 });
