@@ -285,52 +285,89 @@ class FactsRecorder {
 }
 
 /**
- * The facts of one traject, from its event log. Events the machine does not take (refused, or after the traject
- * ended) change nothing, as in the workflow. Pure and deterministic.
+ * Facts kept up to date one event at a time: what a read model fed by the workflow holds per traject. Events must
+ * come in the order the traject took them, none older than the last `advanceTo`.
  */
-export function factsFromEventLog(log: TrajectEventLog, options: FactsOptions = {}): TrajectFacts {
-  const first = startTraject(log.registration);
-  let snapshot = first.snapshot;
-  let timers: readonly PendingTimer[] = first.timers;
-  const recorder = new FactsRecorder(log.registration, snapshot);
-  let lastAt = log.registration.registeredAt;
+export class TrajectFactsBuilder {
+  private snapshot: TrajectSnapshot;
+  private timers: readonly PendingTimer[];
+  private readonly recorder: FactsRecorder;
+  private lastAt: string;
 
-  const apply = (step: Step, event: TrajectEvent) => {
-    recorder.observe(snapshot, step.snapshot, event);
-    snapshot = step.snapshot;
-    timers = step.timers;
-    lastAt = event.at;
-  };
-  const fireDue = (until: number) => {
-    while (snapshot.status === 'active' && timers[0] && Date.parse(timers[0].fireAt) <= until) {
-      const event = timers[0].event;
-      apply(fireNext(snapshot, timers)!, event);
-    }
-  };
+  constructor(registration: TrajectInput) {
+    const first = startTraject(registration);
+    this.snapshot = first.snapshot;
+    this.timers = first.timers;
+    this.recorder = new FactsRecorder(registration, first.snapshot);
+    this.lastAt = registration.registeredAt;
+  }
 
-  for (const event of log.events) {
-    fireDue(Date.parse(event.at));
-    if (snapshot.status !== 'active') break;
+  /**
+   * Takes one event: first the timers due by its time fire; a recorded timer event that already fired so is skipped;
+   * an event the machine does not take (refused, or after the end) changes nothing. Returns whether it was taken.
+   */
+  take(event: TrajectEvent): boolean {
+    this.fireDue(Date.parse(event.at));
+    if (this.snapshot.status !== 'active') return false;
     if (isTimerEvent(event)) {
-      // A recorded timer event: take it unless it already fired by itself above.
-      const pending = timers.find(
+      const pending = this.timers.find(
         (t) => t.event.type === event.type && reportIdOf(t.event) === reportIdOf(event),
       );
-      if (!pending) continue;
-      apply(
+      if (!pending) return false;
+      this.apply(
         takeEvent(
-          snapshot,
-          timers.filter((t) => t !== pending),
+          this.snapshot,
+          this.timers.filter((t) => t !== pending),
           event,
         ),
         event,
       );
-    } else if (snapshot.can(event)) {
-      apply(takeEvent(snapshot, timers, event), event);
+      return true;
+    }
+    if (!this.snapshot.can(event)) return false;
+    this.apply(takeEvent(this.snapshot, this.timers, event), event);
+    return true;
+  }
+
+  /** Lets the traject's timers fire up to `asOf` (as its workflow's did) and counts deadlines against it. */
+  advanceTo(asOf: string): void {
+    this.fireDue(Date.parse(asOf));
+    this.recorder.facts.asOf = asOf;
+  }
+
+  /** The facts so far (a copy), known up to the last event or `advanceTo`, whichever is later. */
+  facts(): TrajectFacts {
+    const facts = structuredClone(this.recorder.facts);
+    if (Date.parse(this.lastAt) > Date.parse(facts.asOf)) facts.asOf = this.lastAt;
+    return facts;
+  }
+
+  private apply(step: Step, event: TrajectEvent): void {
+    this.recorder.observe(this.snapshot, step.snapshot, event);
+    this.snapshot = step.snapshot;
+    this.timers = step.timers;
+    this.lastAt = event.at;
+  }
+
+  private fireDue(until: number): void {
+    while (
+      this.snapshot.status === 'active' &&
+      this.timers[0] &&
+      Date.parse(this.timers[0].fireAt) <= until
+    ) {
+      const event = this.timers[0].event;
+      this.apply(fireNext(this.snapshot, this.timers)!, event);
     }
   }
-  const asOf = options.asOf ?? lastAt;
-  fireDue(Date.parse(asOf));
-  recorder.facts.asOf = asOf;
-  return recorder.facts;
+}
+
+/**
+ * The facts of one traject, from its event log. Events the machine does not take (refused, or after the traject
+ * ended) change nothing, as in the workflow. Pure and deterministic.
+ */
+export function factsFromEventLog(log: TrajectEventLog, options: FactsOptions = {}): TrajectFacts {
+  const builder = new TrajectFactsBuilder(log.registration);
+  for (const event of log.events) builder.take(event);
+  if (options.asOf) builder.advanceTo(options.asOf);
+  return builder.facts();
 }

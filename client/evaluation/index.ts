@@ -3,7 +3,12 @@
  * and the report in text, JSON, CSV and HTML.
  */
 export * from './facts';
-export { factsFromEventLog, type TrajectEventLog, type FactsOptions } from './facts-from-log';
+export {
+  factsFromEventLog,
+  TrajectFactsBuilder,
+  type TrajectEventLog,
+  type FactsOptions,
+} from './facts-from-log';
 export { evaluationFigures, FiguresSchema, type Figures, type FiguresOptions } from './figures';
 export { parsePeriod, halfYearsBetween, PeriodSchema, type Period } from './period';
 export {

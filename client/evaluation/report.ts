@@ -191,7 +191,10 @@ const csvField = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"
 export function reportCsv(report: EvaluationReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const scenario of report.scenarios) {
-    for (const figures of [scenario.whole, scenario.firstYear, ...scenario.halfYears]) {
+    // A one-year run's first year is the whole run: its rows would repeat under the same period label.
+    const firstYear =
+      scenario.firstYear.period.label === scenario.whole.period.label ? [] : [scenario.firstYear];
+    for (const figures of [scenario.whole, ...firstYear, ...scenario.halfYears]) {
       for (const [figure, value] of flattenFigures(figures)) {
         lines.push(
           [scenario.name, figures.period.label, figure, value === null ? '' : String(value)]

@@ -3,6 +3,7 @@ import {
   evaluationFigures,
   factsFromEventLog,
   FiguresSchema,
+  TrajectFactsBuilder,
   TrajectFactsSchema,
   type TrajectFacts,
 } from '../../client/evaluation';
@@ -71,6 +72,18 @@ test('a log that also carries the timer events as recorded gives the same facts'
   }
   expect(recorded.length).toBeGreaterThan(trajectD.events.length);
   expect(factsFromEventLog({ ...trajectD, events: recorded }, { asOf: AS_OF })).toEqual(facts[3]);
+});
+
+test('a read model that takes the events one at a time, advancing its clock between them, holds the same facts', () => {
+  const builder = new TrajectFactsBuilder(trajectD.registration);
+  for (const event of trajectD.events) {
+    expect(builder.take(event)).toBe(true);
+    builder.advanceTo(event.at);
+  }
+  // An event the traject cannot take now (consent, long after it was given) changes nothing.
+  expect(builder.take({ ...trajectD.events[0]!, at: '2026-06-26T09:00:00.000Z' })).toBe(false);
+  builder.advanceTo(AS_OF);
+  expect(builder.facts()).toEqual(facts[3]);
 });
 
 test('the figures have the documented shape', () => {
