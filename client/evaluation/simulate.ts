@@ -177,11 +177,16 @@ export function simulate(input: ScenarioInput): SimulationResult {
     });
   };
 
-  /** Sends one event for the client at `at`, if the machine takes it now; returns whether it did. */
+  /**
+   * Sends one event for the client at `at`, if the machine takes it now; returns whether it did. The sender is the
+   * role the covenant permits: `role` when it may, else the first role it names for the event.
+   */
   const send = (client: Client, at: number, type: EventType, role: Role, data: object = {}, org?: string) => {
     fireUntil(client, at);
     if (client.snapshot.status !== 'active') return false;
-    const event = { type, actor: actor(role, org), at: iso(at), data } as CoordinatorEvent;
+    const permitted = covenant.permissions[type] ?? [];
+    const sender = permitted.includes(role) ? actor(role, org) : actor(permitted[0] ?? role);
+    const event = { type, actor: sender, at: iso(at), data } as CoordinatorEvent;
     if (!client.snapshot.can(event)) return false;
     const step = takeEvent(client.snapshot, client.timers, event);
     client.snapshot = step.snapshot;
@@ -250,13 +255,15 @@ export function simulate(input: ScenarioInput): SimulationResult {
       const agreed =
         Math.max(at, Date.parse(client.snapshot.context.contract.earliestConversion ?? earliest)) +
         between(r, DAY, rates.conversionDelayDays * DAY + DAY);
-      later(agreed, () => {
-        if (!send(client, agreed, 'OMKLAPPEN_AKKOORD', 'corporatie')) return;
-        later(agreed + DAY, () => {
-          if (send(client, agreed + DAY, 'OMKLAPPEN_AKKOORD', 'zorgaanbieder'))
-            scaleDown(client, agreed + DAY);
+      // Each signatory the covenant names agrees, a day apart; the last agreement converts the lease.
+      const agree = (signatory: number, day: number) =>
+        later(day, () => {
+          const role = covenant.conversionSignatories[signatory];
+          if (!role || !send(client, day, 'OMKLAPPEN_AKKOORD', role)) return;
+          if (signatory + 1 < covenant.conversionSignatories.length) agree(signatory + 1, day + DAY);
+          else scaleDown(client, day);
         });
-      });
+      agree(0, agreed);
     }
   };
 
@@ -350,7 +357,13 @@ export function simulate(input: ScenarioInput): SimulationResult {
         }
         if (!send(client, answer, 'AANBOD_GEACCEPTEERD', 'client')) return;
         const r = client.lifeRandom;
-        const form = r.next() < rates.omklapcontractShare ? 'omklapcontract' : 'driepartijenovereenkomst';
+        const forms = covenant.contractForms;
+        const form =
+          forms.length === 1
+            ? forms[0]
+            : r.next() < rates.omklapcontractShare
+              ? 'omklapcontract'
+              : 'driepartijenovereenkomst';
         const advised = answer + between(r, DAY / 4, 7 * DAY);
         const signed = advised + between(r, rates.signingDays.min, rates.signingDays.max) * DAY;
         later(advised, () => send(client, advised, 'CONTRACTVORM_GEADVISEERD', 'zorgaanbieder', { form }));

@@ -5,6 +5,7 @@ import {
   startTraject,
   takeEvent,
   fireNext,
+  presetCovenantIds,
   type CoordinatorEvent,
 } from '../../machines';
 import { simulate, simulationReport } from '../../client/evaluation';
@@ -19,25 +20,31 @@ test('the same seed gives the same run; another seed another', () => {
   expect(run(4, 8, 60).logs).not.toEqual(a.logs);
 });
 
-test('every simulated event is one a partner could send: its schema, its role, and the machine takes it', () => {
-  const result = run(4, 3, 40);
-  let checked = 0;
-  for (const log of result.logs) {
-    let { snapshot, timers } = startTraject(log.registration);
-    for (const event of log.events) {
-      while (timers[0] && Date.parse(timers[0].fireAt) <= Date.parse(event.at))
-        ({ snapshot, timers } = fireNext(snapshot, timers)!);
-      expect(CoordinatorEventSchema.parse(event)).toEqual(event);
-      const { type, actor, data } = event as CoordinatorEvent;
-      const decision = decide(snapshot, { type, actor, data }, event.at);
-      if (!decision.ok)
-        throw new Error(`${log.registration.trajectRef} ${type}: ${decision.refusal.message}`);
-      ({ snapshot, timers } = takeEvent(snapshot, timers, decision.event));
-      checked += 1;
+test.each(presetCovenantIds)(
+  '%s: every simulated event is one a partner could send: its schema, its role, and the machine takes it',
+  (covenant) => {
+    const result = simulate({ covenant, clients: 30, years: 3, offersPerMonth: 3, seed: 3 });
+    let checked = 0;
+    for (const log of result.logs) {
+      let { snapshot, timers } = startTraject(log.registration);
+      for (const event of log.events) {
+        while (timers[0] && Date.parse(timers[0].fireAt) <= Date.parse(event.at))
+          ({ snapshot, timers } = fireNext(snapshot, timers)!);
+        expect(CoordinatorEventSchema.parse(event)).toEqual(event);
+        const { type, actor, data } = event as CoordinatorEvent;
+        const decision = decide(snapshot, { type, actor, data }, event.at);
+        if (!decision.ok)
+          throw new Error(`${log.registration.trajectRef} ${type}: ${decision.refusal.message}`);
+        ({ snapshot, timers } = takeEvent(snapshot, timers, decision.event));
+        checked += 1;
+      }
     }
-  }
-  expect(checked).toBeGreaterThan(200);
-});
+    expect(checked).toBeGreaterThan(200);
+    const { flow } = simulationReport([{ name: covenant, result }]).scenarios[0]!.whole;
+    expect(flow.movedIn).toBeGreaterThan(15);
+    expect(flow.converted).toBeGreaterThan(0);
+  },
+);
 
 test('the caseload goes the whole way: housed, converted, waakvlam, closed, and the exceptions along it', () => {
   const report = simulationReport([{ name: 'base', result: run(6, 1, 150) }]);
