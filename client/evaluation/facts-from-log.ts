@@ -6,6 +6,7 @@
  */
 import {
   fireNext,
+  type Effect,
   phaseOf,
   startTraject,
   takeEvent,
@@ -289,17 +290,31 @@ class FactsRecorder {
  * come in the order the traject took them, none older than the last `advanceTo`.
  */
 export class TrajectFactsBuilder {
-  private snapshot: TrajectSnapshot;
+  private state: TrajectSnapshot;
   private timers: readonly PendingTimer[];
   private readonly recorder: FactsRecorder;
   private lastAt: string;
+  private readonly onEffect: ((effect: Effect) => void) | undefined;
 
-  constructor(registration: TrajectInput) {
+  /** `onEffect` hears every effect the machine asks for (invitations, escalations), as the workflow would carry out. */
+  constructor(registration: TrajectInput, options: { onEffect?: (effect: Effect) => void } = {}) {
     const first = startTraject(registration);
-    this.snapshot = first.snapshot;
+    this.state = first.snapshot;
     this.timers = first.timers;
     this.recorder = new FactsRecorder(registration, first.snapshot);
     this.lastAt = registration.registeredAt;
+    this.onEffect = options.onEffect;
+    for (const effect of first.effects) this.onEffect?.(effect);
+  }
+
+  /** The machine's snapshot now. */
+  get snapshot(): TrajectSnapshot {
+    return this.state;
+  }
+
+  /** When the next pending timer fires, if the traject is still running and has one. */
+  get nextTimerAt(): string | null {
+    return this.state.status === 'active' ? (this.timers[0]?.fireAt ?? null) : null;
   }
 
   /**
@@ -308,7 +323,7 @@ export class TrajectFactsBuilder {
    */
   take(event: TrajectEvent): boolean {
     this.fireDue(Date.parse(event.at));
-    if (this.snapshot.status !== 'active') return false;
+    if (this.state.status !== 'active') return false;
     if (isTimerEvent(event)) {
       const pending = this.timers.find(
         (t) => t.event.type === event.type && reportIdOf(t.event) === reportIdOf(event),
@@ -316,7 +331,7 @@ export class TrajectFactsBuilder {
       if (!pending) return false;
       this.apply(
         takeEvent(
-          this.snapshot,
+          this.state,
           this.timers.filter((t) => t !== pending),
           event,
         ),
@@ -324,8 +339,8 @@ export class TrajectFactsBuilder {
       );
       return true;
     }
-    if (!this.snapshot.can(event)) return false;
-    this.apply(takeEvent(this.snapshot, this.timers, event), event);
+    if (!this.state.can(event)) return false;
+    this.apply(takeEvent(this.state, this.timers, event), event);
     return true;
   }
 
@@ -343,20 +358,17 @@ export class TrajectFactsBuilder {
   }
 
   private apply(step: Step, event: TrajectEvent): void {
-    this.recorder.observe(this.snapshot, step.snapshot, event);
-    this.snapshot = step.snapshot;
+    this.recorder.observe(this.state, step.snapshot, event);
+    this.state = step.snapshot;
     this.timers = step.timers;
     this.lastAt = event.at;
+    if (this.onEffect) for (const effect of step.effects) this.onEffect(effect);
   }
 
   private fireDue(until: number): void {
-    while (
-      this.snapshot.status === 'active' &&
-      this.timers[0] &&
-      Date.parse(this.timers[0].fireAt) <= until
-    ) {
+    while (this.state.status === 'active' && this.timers[0] && Date.parse(this.timers[0].fireAt) <= until) {
       const event = this.timers[0].event;
-      this.apply(fireNext(this.snapshot, this.timers)!, event);
+      this.apply(fireNext(this.state, this.timers)!, event);
     }
   }
 }

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { presetCovenants } from '../../machines';
 import { evaluationFigures, FiguresSchema, type Figures } from './figures';
 import type { TrajectFacts } from './facts';
-import { factsFromEventLog } from './facts-from-log';
 import { halfYearsBetween, type Period } from './period';
 import { ScenarioSchema } from './scenario';
 import type { SimulationResult } from './simulate';
@@ -147,13 +146,7 @@ export function simulationReport(
   const [base] = runs;
   if (!base) throw new RangeError('a simulation report needs at least one run');
   const scenarios = runs.map(({ name, result }) =>
-    scenarioReport(
-      name,
-      result.scenario,
-      result.logs.map((log) => factsFromEventLog(log, { asOf: result.until })),
-      result.scenario.covenant,
-      result,
-    ),
+    scenarioReport(name, result.scenario, result.facts, result.scenario.covenant, result),
   );
   return {
     format: REPORT_FORMAT,

@@ -12,23 +12,19 @@ import { seededRandom, type Random } from '../../bench/random';
 import {
   addDuration,
   defaultOrganisation,
-  fireNext,
   indicators,
   presetCovenants,
   rolesWithoutOrganisation,
-  startTraject,
-  takeEvent,
   type Actor,
   type CoordinatorEvent,
   type Covenant,
   type Effect,
-  type PendingTimer,
   type Role,
   type TrajectInput,
-  type TrajectSnapshot,
 } from '../../machines';
 import { InvalidInput } from '../errors';
-import type { TrajectEventLog } from './facts-from-log';
+import type { TrajectFacts } from './facts';
+import { TrajectFactsBuilder, type TrajectEventLog } from './facts-from-log';
 import { ScenarioSchema, type Scenario, type ScenarioInput } from './scenario';
 
 const DAY = 86_400_000;
@@ -45,8 +41,8 @@ interface Client {
   lifeRandom: Random;
   /** 0 (steady) to 1 (fragile): scales the hazards and the indicator scores. */
   vulnerability: number;
-  snapshot: TrajectSnapshot;
-  timers: readonly PendingTimer[];
+  /** The client's traject on the machine, its facts recorded as it goes. */
+  traject: TrajectFactsBuilder;
   events: CoordinatorEvent[];
   /** The earliest wake-up already in the agenda for this client's timers. */
   wakeAt: number;
@@ -116,12 +112,18 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const streamSeed = (seed: number, index: number, purpose: number) =>
   (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35) + purpose * 0x27d4eb2f) >>> 0;
 
-/** What a simulation run produced: the scenario as validated, and one event log per traject. */
+/** What a simulation run produced: the scenario as validated, and per traject its event log and its facts. */
 export interface SimulationResult {
   scenario: Scenario;
   from: string;
   until: string;
   logs: TrajectEventLog[];
+  /**
+   * The facts as of the run's end, recorded while it ran by the same `TrajectFactsBuilder` that
+   * `factsFromEventLog` uses: equal to `factsFromEventLog(log, { asOf: until })` for each log (tested), without
+   * running the machine a second time.
+   */
+  facts: TrajectFacts[];
 }
 
 /** Runs a scenario: one event log per client, from the scenario's start to its end. */
@@ -151,24 +153,15 @@ export function simulate(input: ScenarioInput): SimulationResult {
   const waiting: Client[] = [];
   let vacant: Home[] = [];
 
-  /** Fires the client's timers due at or before `at`, reacting to what they ask for. */
+  /** Fires the client's timers due at or before `at`; the builder hands what they ask for to `react`. */
   const fireUntil = (client: Client, at: number) => {
-    while (
-      client.snapshot.status === 'active' &&
-      client.timers[0] &&
-      Date.parse(client.timers[0].fireAt) <= at
-    ) {
-      const step = fireNext(client.snapshot, client.timers)!;
-      client.snapshot = step.snapshot;
-      client.timers = step.timers;
-      for (const effect of step.effects) react(client, effect);
-    }
+    client.traject.advanceTo(iso(at));
     scheduleWake(client);
   };
   const scheduleWake = (client: Client) => {
-    const next = client.timers[0];
-    if (client.snapshot.status !== 'active' || !next) return;
-    const at = Date.parse(next.fireAt);
+    const next = client.traject.nextTimerAt;
+    if (next === null) return;
+    const at = Date.parse(next);
     if (at >= client.wakeAt || at > end) return;
     client.wakeAt = at;
     agenda.add(at, () => {
@@ -183,16 +176,12 @@ export function simulate(input: ScenarioInput): SimulationResult {
    */
   const send = (client: Client, at: number, type: EventType, role: Role, data: object = {}, org?: string) => {
     fireUntil(client, at);
-    if (client.snapshot.status !== 'active') return false;
+    if (client.traject.snapshot.status !== 'active') return false;
     const permitted = covenant.permissions[type] ?? [];
     const sender = permitted.includes(role) ? actor(role, org) : actor(permitted[0] ?? role);
     const event = { type, actor: sender, at: iso(at), data } as CoordinatorEvent;
-    if (!client.snapshot.can(event)) return false;
-    const step = takeEvent(client.snapshot, client.timers, event);
-    client.snapshot = step.snapshot;
-    client.timers = step.timers;
+    if (!client.traject.take(event)) return false;
     client.events.push(event);
-    for (const effect of step.effects) react(client, effect);
     scheduleWake(client);
     return true;
   };
@@ -236,14 +225,14 @@ export function simulate(input: ScenarioInput): SimulationResult {
     const scores = Object.fromEntries(
       indicators.map((indicator) => {
         if (indicator === 'huurbetaling' && at - client.lastArrears < 6 * MONTH)
-          return [indicator, client.snapshot.context.arrears ? 'zorg' : 'aandacht'];
+          return [indicator, client.traject.snapshot.context.arrears ? 'zorg' : 'aandacht'];
         if (indicator === 'overlast' && at - client.lastNuisance < 6 * MONTH) return [indicator, 'aandacht'];
         const u = r.next();
         return [indicator, u < 0.35 * v ? 'zorg' : u < 0.7 * v ? 'aandacht' : 'goed'];
       }),
     );
     const zorg = Object.values(scores).filter((s) => s === 'zorg').length;
-    const earliest = client.snapshot.context.contract.earliestConversion;
+    const earliest = client.traject.snapshot.context.contract.earliestConversion;
     const termNear = earliest !== undefined && at >= Date.parse(earliest) - 2 * MONTH;
     const advice = zorg >= 4 ? 'beeindigen' : zorg <= 1 && termNear ? 'omklappen' : 'verlengen';
     if (!send(client, at, 'EVALUATIE_VASTGELEGD', 'zorgaanbieder', { indicators: scores, advice })) return;
@@ -253,7 +242,7 @@ export function simulate(input: ScenarioInput): SimulationResult {
       );
     } else if (advice === 'omklappen' && earliest) {
       const agreed =
-        Math.max(at, Date.parse(client.snapshot.context.contract.earliestConversion ?? earliest)) +
+        Math.max(at, Date.parse(client.traject.snapshot.context.contract.earliestConversion ?? earliest)) +
         between(r, DAY, rates.conversionDelayDays * DAY + DAY);
       // Each signatory the covenant names agrees, a day apart; the last agreement converts the lease.
       const agree = (signatory: number, day: number) =>
@@ -284,7 +273,7 @@ export function simulate(input: ScenarioInput): SimulationResult {
   const hazard = (client: Client, from: number, perYear: number, occur: (at: number) => void) => {
     const at = from + exponential(client.lifeRandom, perYear * (0.5 + client.vulnerability));
     later(at, () => {
-      if (client.snapshot.status !== 'active') return;
+      if (client.traject.snapshot.status !== 'active') return;
       occur(at);
       hazard(client, at, perYear, occur);
     });
@@ -301,7 +290,7 @@ export function simulate(input: ScenarioInput): SimulationResult {
       const severity = (['laag', 'midden', 'hoog'] as const)[r.below(3)];
       if (!send(client, t, 'OVERLAST_GEMELD', 'buurtbewoner', { severity })) return;
       client.lastNuisance = t;
-      const report = client.snapshot.context.nuisance.open.at(-1);
+      const report = client.traject.snapshot.context.nuisance.open.at(-1);
       if (!report) return;
       const due = Date.parse(report.responseDue);
       const answered =
@@ -324,7 +313,7 @@ export function simulate(input: ScenarioInput): SimulationResult {
       later(resolved, () => send(client, resolved, 'HUURACHTERSTAND_OPGELOST', 'corporatie'));
     });
     hazard(client, at, rates.contractEndPerYear, (t) => {
-      if (!client.snapshot.context.contract.convertedAt)
+      if (!client.traject.snapshot.context.contract.convertedAt)
         send(client, t, 'CONTRACT_BEEINDIGD', 'corporatie', { reason: 'opzegging' });
     });
   };
@@ -405,21 +394,21 @@ export function simulate(input: ScenarioInput): SimulationResult {
       registeredAt: iso(arrival),
       registeredBy: actor('zorgaanbieder'),
     };
-    const first = startTraject(input);
     const client: Client = {
       index,
       input,
       offerRandom: seededRandom(streamSeed(scenario.seed, index, 2)),
       lifeRandom: seededRandom(streamSeed(scenario.seed, index, 3)),
       vulnerability: setup.next(),
-      snapshot: first.snapshot,
-      timers: first.timers,
+      // Set right below: the builder's effects go to `react`, which needs the client.
+      traject: undefined as unknown as TrajectFactsBuilder,
       events: [],
       wakeAt: Number.POSITIVE_INFINITY,
       requestedAt: Number.POSITIVE_INFINITY,
       lastNuisance: Number.NEGATIVE_INFINITY,
       lastArrears: Number.NEGATIVE_INFINITY,
     };
+    client.traject = new TrajectFactsBuilder(input, { onEffect: (effect) => react(client, effect) });
     clients.push(client);
     const consent = arrival + setup.next() * rates.consentDays * DAY;
     const request = consent + setup.next() * rates.urgencyRequestDays * DAY;
@@ -464,5 +453,6 @@ export function simulate(input: ScenarioInput): SimulationResult {
     from: iso(start),
     until: iso(end),
     logs: clients.map((c) => ({ registration: c.input, events: c.events })),
+    facts: clients.map((c) => c.traject.facts()),
   };
 }

@@ -8,10 +8,18 @@ import {
   presetCovenantIds,
   type CoordinatorEvent,
 } from '../../machines';
-import { simulate, simulationReport } from '../../client/evaluation';
+import { factsFromEventLog, simulate, simulationReport } from '../../client/evaluation';
 
 const run = (offersPerMonth: number, seed: number, clients = 120) =>
   simulate({ covenant: 'almere', clients, years: 2, offersPerMonth, seed });
+
+test('the facts the simulation recorded as it ran are what factsFromEventLog makes of its logs', () => {
+  const result = run(5, 6, 80);
+  expect(result.facts).toHaveLength(80);
+  result.logs.forEach((log, i) => {
+    expect(factsFromEventLog(log, { asOf: result.until })).toEqual(result.facts[i]);
+  });
+});
 
 test('the same seed gives the same run; another seed another', () => {
   const a = run(4, 7, 60);
