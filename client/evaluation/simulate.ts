@@ -2,8 +2,9 @@
  * The what-if simulation: a synthetic caseload run through the pure traject machine, without Temporal. Clients
  * arrive, ask for urgency, wait in one shared queue for the homes the corporations offer, move in, meet, relapse,
  * cause nuisance, fall behind on rent, convert and scale down, at the scenario's rates; the machine's own timers fire
- * (reminders, escalations, invitations) exactly as the workflow's would. What comes out is one event log per traject,
- * counted by the same `factsFromEventLog` and `evaluationFigures` as live trajects.
+ * (reminders, escalations, invitations) exactly as the workflow's would. What comes out is one event log per traject
+ * and its facts, recorded as it runs by the `TrajectFactsBuilder` behind `factsFromEventLog`, so `evaluationFigures`
+ * counts them as it will count live trajects.
  *
  * Deterministic per seed. Each client draws from streams of its own (one per purpose), so two scenarios that differ
  * only in the offer supply put the same clients through the same fortunes, and differ only where the supply matters.
