@@ -151,3 +151,14 @@ test('tidw simulate --scenario reads rates from a file, the options override it,
   expect(refused.code).toBe(2);
   expect(refused.err).toContain('scenario.rates.relapsePerYear');
 });
+
+test('tidw lists simulate beside its other commands, with its own help', async () => {
+  const help = await tidw('--help');
+  expect(help.code).toBe(0);
+  for (const command of ['start', 'send', 'timeline', 'covenant', 'simulate'])
+    expect(help.out).toContain(command);
+  const simulateHelp = await tidw('simulate', '--help');
+  expect(simulateHelp.code).toBe(0);
+  expect(simulateHelp.out).toContain('--compare <name=value>');
+  expect(simulateHelp.out).toContain('"text", "json", "csv", "html"');
+});
