@@ -3,6 +3,7 @@ import {
   evaluationFigures,
   factsFromEventLog,
   FiguresSchema,
+  parsePeriod,
   TrajectFactsBuilder,
   TrajectFactsSchema,
   type TrajectFacts,
@@ -214,4 +215,17 @@ test('another region or period counts nothing of these', () => {
   expect(other.offerLeadTime.medianMonths).toBeNull();
   const before = evaluationFigures(facts, { region: 'almere', period: '2024-H1' });
   expect(before.trajects).toBe(0);
+});
+
+test('periods: half years, quarters, years and ranges, in UTC; anything else is refused', () => {
+  expect(parsePeriod('2026-H2')).toEqual({
+    label: '2026-H2',
+    from: '2026-07-01T00:00:00.000Z',
+    until: '2027-01-01T00:00:00.000Z',
+  });
+  expect(parsePeriod('2026-Q1').until).toBe('2026-04-01T00:00:00.000Z');
+  expect(parsePeriod('2027').from).toBe('2027-01-01T00:00:00.000Z');
+  expect(parsePeriod('2026-03-01/2026-09-01').until).toBe('2026-09-01T00:00:00.000Z');
+  for (const bad of ['2026-H3', '2026-Q5', 'H1-2026', '2026-09-01/2026-03-01', '2026-02-30/2026-03-01'])
+    expect(() => parsePeriod(bad)).toThrow();
 });
