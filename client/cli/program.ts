@@ -29,6 +29,7 @@ import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
 import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
 import { addClosingDaysCommand } from './covenant-commands';
+import { registerEvaluationCommands } from './evaluation-commands';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
 
 /** Thrown when one or more histories do not replay (exit 1: the code, not the input, is at fault). */
@@ -478,6 +479,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
   addClosingDaysCommand(covenant, print);
 
+  registerEvaluationCommands(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
