@@ -72,20 +72,35 @@ export function isAtOrAfter(a: string, b: string): boolean {
 const weekdayIndex: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 /**
+ * One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one, and the machine asks
+ * for local times on every working-day step and every proposed meeting time.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
  * Local weekday (1 = Monday … 7 = Sunday), minutes since midnight and calendar date (`2027-03-29`) of an instant in a
  * time zone.
  */
 export function localTime(at: string, timeZone: string): { weekday: number; minutes: number; date: string } {
-  const formatted = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(at));
+  const formatted = formatterFor(timeZone).formatToParts(new Date(at));
   const get = (type: string) => formatted.find((p) => p.type === type)?.value ?? '';
   return {
     weekday: weekdayIndex[get('weekday')] ?? 1,
