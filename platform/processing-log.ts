@@ -1,0 +1,103 @@
+/**
+ * The processing log (GDPR accountability, after the Dutch "Logboek dataverwerkingen" standard): one record for every
+ * read or write of a traject by a person or system. Append-only JSON Lines, one file per UTC day
+ * (`<dir>/YYYY-MM-DD.jsonl`, that is the rotation), each record written and fsync'ed before the answer leaves, so
+ * an answered request is a recorded one. Records hold pseudonymous references and codes only, never personal data.
+ * The gateway writes it; auditors read it through the gateway and `tidw log`.
+ */
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RoleSchema } from '../machines';
+
+export const ProcessingRecordSchema = z
+  .object({
+    /** When the operation ended (ISO 8601). */
+    at: z.string(),
+    /** How long it took. */
+    durationMs: z.number(),
+    actor: z
+      .object({
+        role: RoleSchema,
+        organisation: z.string().optional(),
+        /** The pseudonymous person id from the token; never a name. */
+        personId: z.string(),
+      })
+      .strict(),
+    /** The client reference of the traject concerned (pseudonymous); null for a list over trajecten. */
+    trajectRef: z.string().nullable(),
+    /** The operation, e.g. `traject.status` or `traject.send`. */
+    operation: z.string(),
+    /** The processing activity it served (the register's activity id), e.g. `uitvoering-convenant`. */
+    activity: z.string(),
+    /** `ok`, `refused` (the engine or the door said no) or `failed` (the system failed). */
+    outcome: z.enum(['ok', 'refused', 'failed']),
+    /** The HTTP status of the answer, and the error code when refused or failed. */
+    status: z.number().int(),
+    code: z.string().optional(),
+    /** W3C trace context: the trace this operation belongs to. */
+    traceId: z.string(),
+    spanId: z.string(),
+    requestId: z.string(),
+  })
+  .strict();
+export type ProcessingRecord = z.infer<typeof ProcessingRecordSchema>;
+
+/** Writes processing records durably, one file per UTC day. */
+export class ProcessingLog {
+  private fd: number | undefined;
+  private day = '';
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Appends one record and forces it to disk. Throws when it cannot: the operation must not pass unrecorded. */
+  append(record: ProcessingRecord): void {
+    const line = `${JSON.stringify(ProcessingRecordSchema.parse(record))}\n`;
+    const day = record.at.slice(0, 10);
+    if (day !== this.day || this.fd === undefined) {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = openSync(join(this.dir, `${day}.jsonl`), 'a', 0o600);
+      this.day = day;
+    }
+    writeSync(this.fd, line);
+    fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export interface ProcessingLogQuery {
+  trajectRef?: string;
+  /** Records at or after this instant. */
+  since?: string;
+  limit?: number;
+}
+
+/** Reads processing records from a log directory, oldest first, filtered. */
+export function readProcessingLog(dir: string, query: ProcessingLogQuery = {}): ProcessingRecord[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const sinceDay = query.since?.slice(0, 10);
+  const records: ProcessingRecord[] = [];
+  for (const file of files.sort()) {
+    if (sinceDay && file.slice(0, 10) < sinceDay) continue;
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line) continue;
+      const record = ProcessingRecordSchema.parse(JSON.parse(line));
+      if (query.trajectRef && record.trajectRef !== query.trajectRef) continue;
+      if (query.since && record.at < query.since) continue;
+      records.push(record);
+    }
+  }
+  return query.limit ? records.slice(-query.limit) : records;
+}
