@@ -4,8 +4,9 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configError, port } from '../platform/config';
-import { DEV_AUDIENCE } from '../platform/dev-issuer';
+import { ConfigError, configError } from '../platform/config';
+import { DevIssuerEnvSchema } from '../platform/dev-issuer';
+import { processingLogDir } from '../platform/processing-log';
 import { projectRoot } from '../platform/paths';
 
 const flag = z
@@ -35,17 +36,10 @@ const whole = (what: string, min: number, max: number, fallback: number) =>
     .max(max, { message: `expected at most ${max} ${what}` })
     .default(fallback);
 
-export const GatewayEnvSchema = z.object({
-  TIDW_HTTP_PORT: port(8080),
-  TIDW_HTTP_HOST: z
-    .string()
-    .regex(/^[A-Za-z0-9.:-]+$/, { message: 'expected a host or address to bind, e.g. 127.0.0.1 or 0.0.0.0' })
-    .default('127.0.0.1'),
-  TIDW_DATA_DIR: z.string().min(1).default('.data'),
+export const GatewayEnvSchema = DevIssuerEnvSchema.extend({
   TIDW_OIDC_ISSUER: z
     .url({ message: 'expected the issuer URL, e.g. https://sso.example.nl/realms/tidw' })
     .optional(),
-  TIDW_OIDC_AUDIENCE: z.string().min(1).default(DEV_AUDIENCE),
   TIDW_OIDC_ROLE_CLAIMS: z
     .string()
     .default('realm_access.roles,roles,role')
@@ -125,7 +119,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ]);
   }
   const dataDir = isAbsolute(e.TIDW_DATA_DIR) ? e.TIDW_DATA_DIR : join(projectRoot(), e.TIDW_DATA_DIR);
-  const logDir = e.TIDW_PROCESSING_LOG_DIR ?? join(dataDir, 'processing-log');
   return {
     port: e.TIDW_HTTP_PORT,
     host: e.TIDW_HTTP_HOST,
@@ -146,6 +139,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     rateLimitPerMinute: e.TIDW_HTTP_RATE_LIMIT,
     requestTimeoutMs: e.TIDW_HTTP_REQUEST_TIMEOUT_MS,
     engineTimeoutMs: e.TIDW_HTTP_ENGINE_TIMEOUT_MS,
-    processingLogDir: isAbsolute(logDir) ? logDir : join(projectRoot(), logDir),
+    processingLogDir: processingLogDir(dataDir, e.TIDW_PROCESSING_LOG_DIR),
   };
 }

@@ -2,6 +2,10 @@
 import type { Caller } from './identity';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the gateway, as registered. */
+    tidwRoutes: Array<{ method: string; url: string }>;
+  }
   interface FastifyRequest {
     /** The verified caller; set by the auth plugin on every route that is not public. */
     caller?: Caller;

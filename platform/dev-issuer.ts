@@ -6,14 +6,45 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from 'jose';
 import { z } from 'zod';
 import type { Actor } from '../machines';
-import { ConfigError } from './config';
+import { ConfigError, configError, port } from './config';
+import { projectRoot } from './paths';
 
 /** The audience the development issuer's tokens are for, unless TIDW_OIDC_AUDIENCE says otherwise. */
 export const DEV_AUDIENCE = 'tidw-gateway';
+/** Where the gateway listens and keeps its data: what both the gateway and `tidw token` read. */
+export const DevIssuerEnvSchema = z.object({
+  TIDW_HTTP_PORT: port(8080),
+  TIDW_HTTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, { message: 'expected a host or address to bind, e.g. 127.0.0.1 or 0.0.0.0' })
+    .default('127.0.0.1'),
+  TIDW_DATA_DIR: z.string().min(1).default('.data'),
+  TIDW_OIDC_AUDIENCE: z.string().min(1).default(DEV_AUDIENCE),
+});
+
+export interface DevIssuerSettings {
+  issuer: string;
+  audience: string;
+  /** The data directory (absolute) that holds the key. */
+  dataDir: string;
+}
+
+/** The development issuer's URL, audience and data directory, from the environment. */
+export function devIssuerSettings(env: Record<string, string | undefined>): DevIssuerSettings {
+  const parsed = DevIssuerEnvSchema.safeParse(env);
+  if (!parsed.success) throw configError(parsed.error, env);
+  const e = parsed.data;
+  return {
+    issuer: devIssuerUrl(e.TIDW_HTTP_HOST, e.TIDW_HTTP_PORT),
+    audience: e.TIDW_OIDC_AUDIENCE,
+    dataDir: isAbsolute(e.TIDW_DATA_DIR) ? e.TIDW_DATA_DIR : join(projectRoot(), e.TIDW_DATA_DIR),
+  };
+}
+
 /** Signing algorithm of the development key. */
 const ALG = 'ES256';
 

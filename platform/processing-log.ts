@@ -6,9 +6,10 @@
  * The gateway writes it; auditors read it through the gateway and `tidw log`.
  */
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { RoleSchema } from '../machines';
+import { projectRoot } from './paths';
 
 export const ProcessingRecordSchema = z
   .object({
@@ -42,6 +43,12 @@ export const ProcessingRecordSchema = z
   })
   .strict();
 export type ProcessingRecord = z.infer<typeof ProcessingRecordSchema>;
+
+/** Where the processing log is kept: TIDW_PROCESSING_LOG_DIR, else `processing-log/` in the data directory. */
+export function processingLogDir(dataDir: string, configured?: string): string {
+  if (!configured) return join(dataDir, 'processing-log');
+  return isAbsolute(configured) ? configured : join(projectRoot(), configured);
+}
 
 /** Writes processing records durably, one file per UTC day. */
 export class ProcessingLog {

@@ -28,6 +28,7 @@ import { loadEncryption, type Encryption } from '../../platform/privacy/config';
 import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
 import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
+import { registerGatewayCommands } from './gateway-commands';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
 
 /** Thrown when one or more histories do not replay (exit 1: the code, not the input, is at fault). */
@@ -461,6 +462,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
       await server.close();
     });
+
+  registerGatewayCommands(program, io, print);
 
   const covenant = program.command('covenant').description('work with covenant files');
   covenant

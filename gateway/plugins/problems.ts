@@ -88,6 +88,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   reply.request.problemCode = problem.code;
   if (problem.status === 503 || problem.status === 429)
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="tidw"');
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 

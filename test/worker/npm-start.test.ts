@@ -20,6 +20,7 @@ test('npm start runs server and worker; after Ctrl-C a second start finds the sa
     TIDW_DEV_SERVER_PORT: String(port),
     TIDW_UI_PORT: String(await freePort()),
     TIDW_METRICS_PORT: '0',
+    TIDW_HTTP_PORT: String(await freePort()),
   };
   const covenant = presetCovenants.almere!;
 
