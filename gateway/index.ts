@@ -51,7 +51,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
-    processingLog.close();
+    await processingLog.close();
     throw err;
   }
   const url = devIssuerUrl(config.host, config.port);
@@ -65,7 +65,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     config,
     async close() {
       await app.close();
-      processingLog.close();
+      await processingLog.close();
     },
   };
 }

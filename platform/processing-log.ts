@@ -1,11 +1,12 @@
 /**
  * The processing log (GDPR accountability, after the Dutch "Logboek dataverwerkingen" standard): one record for every
  * read or write of a traject by a person or system. Append-only JSON Lines, one file per UTC day
- * (`<dir>/YYYY-MM-DD.jsonl`, that is the rotation), each record written and fsync'ed before the answer leaves, so
+ * (`<dir>/YYYY-MM-DD.jsonl`, that is the rotation), each record written and synced before the answer leaves, so
  * an answered request is a recorded one. Records hold pseudonymous references and codes only, never personal data.
  * The gateway writes it; auditors read it through the gateway and `tidw log`.
  */
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { RoleSchema } from '../machines';
@@ -50,31 +51,70 @@ export function processingLogDir(dataDir: string, configured?: string): string {
   return isAbsolute(configured) ? configured : join(projectRoot(), configured);
 }
 
-/** Writes processing records durably, one file per UTC day. */
+/**
+ * Writes processing records durably, one file per UTC day. Records that arrive together are written and synced
+ * together (group commit): each caller waits for the sync that covers its record, and the event loop never blocks on
+ * the disk.
+ */
 export class ProcessingLog {
-  private fd: number | undefined;
+  private handle: FileHandle | undefined;
   private day = '';
+  private pending: Array<{ day: string; line: string; done: (err?: Error) => void }> = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Appends one record and forces it to disk. Throws when it cannot: the operation must not pass unrecorded. */
-  append(record: ProcessingRecord): void {
+  /** Appends one record; resolves once it is on disk. Rejects when it cannot be: the operation must not pass unrecorded. */
+  append(record: ProcessingRecord): Promise<void> {
     const line = `${JSON.stringify(ProcessingRecordSchema.parse(record))}\n`;
-    const day = record.at.slice(0, 10);
-    if (day !== this.day || this.fd === undefined) {
-      if (this.fd !== undefined) closeSync(this.fd);
-      this.fd = openSync(join(this.dir, `${day}.jsonl`), 'a', 0o600);
-      this.day = day;
-    }
-    writeSync(this.fd, line);
-    fdatasyncSync(this.fd);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({
+        day: record.at.slice(0, 10),
+        line,
+        done: (err) => (err ? reject(err) : resolve()),
+      });
+      this.kick();
+    });
   }
 
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+  /** Waits for what is pending, then closes the file. */
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length) this.kick();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    try {
+      for (const day of [...new Set(batch.map((b) => b.day))]) {
+        if (day !== this.day || !this.handle) {
+          await this.handle?.close();
+          this.handle = await open(join(this.dir, `${day}.jsonl`), 'a', 0o600);
+          this.day = day;
+        }
+        await this.handle.write(
+          batch
+            .filter((b) => b.day === day)
+            .map((b) => b.line)
+            .join(''),
+        );
+        await this.handle.datasync();
+      }
+      for (const b of batch) b.done();
+    } catch (err) {
+      for (const b of batch) b.done(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 }
 

@@ -34,7 +34,7 @@ export const processingLogPlugin = shared<{ log: ProcessingLog }>(async (app, { 
     const caller = request.caller;
     if (!operation || !caller) return payload;
     const status = reply.statusCode;
-    log.append({
+    await log.append({
       at: new Date().toISOString(),
       durationMs: Math.round(reply.elapsedTime),
       actor: {

@@ -249,6 +249,12 @@ describe('a traject through the door', () => {
     expect((await call('GET', `/v1/trajecten/${ref}/history`, { as: kwintes })).status).toBe(403);
     const history = await call('GET', `/v1/trajecten/${ref}/history`, { as: auditor });
     expect(history.body).toMatchObject({ format: 'tidw-history-chain/1', workflowId: `traject-${ref}` });
+    expect((await call('POST', `/v1/trajecten/${ref}/replay`, { as: kwintes })).status).toBe(403);
+    const replayed = await call('POST', `/v1/trajecten/${ref}/replay`, { as: auditor });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.outcomes).toEqual([
+      expect.objectContaining({ workflowId: `traject-${ref}`, ok: true }),
+    ]);
     const exported = await call('GET', '/v1/trajecten/gw-0002/export', { as: kwintes });
     expect(exported.body).toMatchObject({ format: 'tidw-access-export/1', clientRef: 'gw-0002' });
     expect((await call('POST', '/v1/trajecten/gw-0002/erase', { as: ymere })).status).toBe(403);
@@ -258,7 +264,7 @@ describe('a traject through the door', () => {
     expect(gone.status).toBe(410);
     expect(gone.body).toMatchObject({ code: 'TrajectErased' });
     expect((await call('GET', '/v1/trajecten/gw-0002', { as: clientOf('gw-0009') })).status).toBe(404);
-  }, 60_000);
+  }, 180_000);
 
   test('the covenants and their terms', async () => {
     const list = await call('GET', '/v1/covenants', { as: ymere });

@@ -26,6 +26,7 @@ test('npm start runs server and worker; after Ctrl-C a second start finds the sa
 
   const first = run('npm', ['start'], env);
   await first.waitFor('Temporal Web UI: http://localhost:');
+  await first.waitFor('"msg":"gateway listening"');
   // The embedded default encrypts: the first start made a key ring in the data directory, and clients use it.
   const keys = () => loadEncryption({}, { dataDir, root: dataDir, embedded: true })!;
   const sdk = await createTenancyClient({ address: `127.0.0.1:${port}`, encryption: keys() });
