@@ -139,7 +139,8 @@ export function createVerifier(
       if (err instanceof joseErrors.JWKSTimeout)
         throw new IdentityProviderUnavailable('the issuer keys timed out');
       if (err instanceof joseErrors.JOSEError) throw new Unauthenticated(`invalid token (${err.code})`);
-      throw new Unauthenticated('invalid token');
+      // Whatever is not jose's verdict on the token came from fetching the issuer's keys.
+      throw new IdentityProviderUnavailable(`the issuer's keys cannot be read (${(err as Error).message})`);
     }
     const actor = actorFromClaims(payload, auth.claims);
     const key = createHash('sha256')

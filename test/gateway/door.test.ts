@@ -104,6 +104,13 @@ test("Keycloak's claim shapes: realm roles, client roles, an organisation attrib
   );
 });
 
+test('an identity provider that cannot be reached is a 503, not a 401', async () => {
+  const config = loadGatewayConfig({ TIDW_OIDC_ISSUER: 'http://127.0.0.1:9/realms/gone' });
+  const verify = createVerifier(config.auth, 'http://127.0.0.1:9/realms/gone');
+  const token = await mintDevToken(d.key, kwintes, { issuer: 'http://127.0.0.1:9/realms/gone' });
+  await expect(verify(`Bearer ${token}`)).rejects.toMatchObject({ code: 'IdentityProviderUnavailable' });
+});
+
 test('an engine that is down answers 503 with Retry-After, whether it refuses or does not answer', async () => {
   const authorization = `Bearer ${await d.token(kwintes)}`;
   const refused = await d.app.inject({ url: '/v1/trajecten/gw-0001', headers: { authorization } });
