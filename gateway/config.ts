@@ -100,6 +100,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   if (!parsed.success) throw configError(parsed.error, env);
   const e = parsed.data;
   const devIssuer = e.TIDW_DEV_ISSUER ?? (!e.TIDW_OIDC_ISSUER && !e.TEMPORAL_ADDRESS);
+  const off = e.TIDW_HTTP_PORT === 0;
   if (e.TIDW_OIDC_ISSUER && devIssuer) {
     throw new ConfigError([
       {
@@ -108,12 +109,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       },
     ]);
   }
-  if (!e.TIDW_OIDC_ISSUER && !devIssuer) {
+  if (!e.TIDW_OIDC_ISSUER && !devIssuer && !off) {
     throw new ConfigError([
       {
         variable: 'TIDW_OIDC_ISSUER',
         message: e.TEMPORAL_ADDRESS
-          ? 'on a cluster the gateway trusts your identity provider: give its issuer URL (or TIDW_DEV_ISSUER=true to run the development issuer there anyway)'
+          ? 'on a cluster the gateway trusts your identity provider: give its issuer URL (or TIDW_HTTP_PORT=0 for a worker without the HTTP door, or TIDW_DEV_ISSUER=true to run the development issuer there anyway)'
           : 'give the issuer URL of your identity provider, or leave TIDW_DEV_ISSUER unset',
       },
     ]);

@@ -188,6 +188,10 @@ test('configuration: the development issuer refuses a cluster unless enabled; wr
     loadGatewayConfig({ TEMPORAL_ADDRESS: 'temporal.example.nl:7233', TIDW_DEV_ISSUER: 'true' }).auth
       .devIssuer,
   ).toBe(true);
+  // A worker beside the one that serves the door needs no issuer.
+  expect(loadGatewayConfig({ TEMPORAL_ADDRESS: 'temporal.example.nl:7233', TIDW_HTTP_PORT: '0' }).port).toBe(
+    0,
+  );
   const external = loadGatewayConfig({
     TEMPORAL_ADDRESS: 'temporal.example.nl:7233',
     TIDW_OIDC_ISSUER: 'https://sso.almere.nl/realms/tidw/',
