@@ -132,6 +132,25 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway is a door onto the SDK: it never talks to Temporal itself. Fastify's handlers and plugins are
+    // async by contract, whether or not they await.
+    files: ['gateway/**/*.ts'],
+    rules: {
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*'],
+              message: 'The gateway is built on the SDK (client/), never on Temporal directly.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

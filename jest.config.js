@@ -5,7 +5,14 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // @fastify/static (under Swagger UI) and light-my-request (fastify.inject) require ESM-only packages; Node 20 loads
+    // them, jest's module system does not.
+    'node_modules/(content-disposition|cookie)/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   maxWorkers: 1,
   testTimeout: 120_000,
   slowTestThreshold: 60,

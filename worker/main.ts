@@ -1,11 +1,14 @@
 /**
  * `npm start`: the engine on its embedded default. Without TEMPORAL_ADDRESS it starts the Temporal dev server (SQLite
  * in .data/temporal.db), registers the search attributes and runs the worker; with it, only the worker, against that
- * cluster. Ctrl-C stops the worker gracefully, then the server.
+ * cluster. Either way the HTTP gateway comes up after the worker. Ctrl-C stops the worker gracefully, then the gateway,
+ * then the server.
  */
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createTenancyClient } from '../client';
+import { startGateway } from '../gateway';
 import { ConfigError, connectionOptions } from '../platform/config';
 import { loadCodecServerSettings, startCodecServer } from '../platform/privacy/codec-server';
 import { temporalBinaries } from './binaries';
@@ -68,6 +71,9 @@ async function main(): Promise<void> {
       dataConverter: { payloadCodecs: [config.encryption.codec.forWorker()] },
       ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
     });
+    // The HTTP door (gateway/), on the SDK; TIDW_HTTP_PORT=0 turns it off.
+    const sdk = await createTenancyClient({ address: options.address, encryption: config.encryption });
+    const gateway = await startGateway({ sdk, logger });
     logger.info(
       {
         'temporal.address': options.address,
@@ -86,6 +92,8 @@ async function main(): Promise<void> {
     if (server) console.log(`\nTemporal Web UI: ${server.uiUrl}  (namespace ${config.temporal.namespace})\n`);
     // The runtime turns SIGINT and SIGTERM into a graceful shutdown: run() resolves once in-flight tasks are done.
     await worker.run();
+    await gateway?.close();
+    await sdk.close();
     await connection.close();
     logger.info({}, 'worker stopped');
   } finally {

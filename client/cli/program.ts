@@ -30,6 +30,7 @@ import { createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
 import { addClosingDaysCommand } from './covenant-commands';
 import { registerEvaluationCommands } from './evaluation-commands';
+import { registerGatewayCommands } from './gateway-commands';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
 
 /** Thrown when one or more histories do not replay (exit 1: the code, not the input, is at fault). */
@@ -463,6 +464,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
       await server.close();
     });
+
+  registerGatewayCommands(program, io, print);
 
   const covenant = program.command('covenant').description('work with covenant files');
   covenant

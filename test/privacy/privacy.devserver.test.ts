@@ -46,6 +46,7 @@ beforeAll(async () => {
     TIDW_DEV_SERVER_PORT: String(port),
     TIDW_UI_PORT: String(await freePort()),
     TIDW_METRICS_PORT: '0',
+    TIDW_HTTP_PORT: String(await freePort()),
     TIDW_LOG_LEVEL: 'debug',
   });
   await engine.waitFor('worker running');

@@ -20,11 +20,13 @@ test('npm start runs server and worker; after Ctrl-C a second start finds the sa
     TIDW_DEV_SERVER_PORT: String(port),
     TIDW_UI_PORT: String(await freePort()),
     TIDW_METRICS_PORT: '0',
+    TIDW_HTTP_PORT: String(await freePort()),
   };
   const covenant = presetCovenants.almere!;
 
   const first = run('npm', ['start'], env);
   await first.waitFor('Temporal Web UI: http://localhost:');
+  await first.waitFor('"msg":"gateway listening"');
   // The embedded default encrypts: the first start made a key ring in the data directory, and clients use it.
   const keys = () => loadEncryption({}, { dataDir, root: dataDir, embedded: true })!;
   const sdk = await createTenancyClient({ address: `127.0.0.1:${port}`, encryption: keys() });
