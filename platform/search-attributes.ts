@@ -1,4 +1,7 @@
-/** Registers the project's custom search attributes on a namespace, if they are not there yet. */
+/**
+ * Registers the project's custom search attributes on a namespace, if they are not there yet. In platform/ because
+ * both need it: the worker at start-up, and the SDK when a traject is started before any worker registered them.
+ */
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Logger } from 'pino';
