@@ -30,13 +30,15 @@ export class Parts {
 
   /** Listens for Ctrl-C (SIGINT) and SIGTERM from now on. */
   listen(): this {
-    let signals = 0;
+    let first: number | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals > 1) {
+      // Ctrl-C in a terminal reaches us twice: from the terminal, and forwarded by npm. Only a later one insists.
+      if (first !== undefined) {
+        if (Date.now() - first < 2000) return;
         this.logger.warn({ signal }, 'second signal; exiting without waiting');
         process.exit(130);
       }
+      first = Date.now();
       this.logger.info({ signal }, 'stopping');
       this.signal = signal;
       this.stopRequested(signal);
