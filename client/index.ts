@@ -34,6 +34,8 @@ export {
   InvalidInput,
   KeyNotAvailable,
   TrajectErased,
+  EngineUnavailable,
+  ListingUnavailable,
   type FieldProblem,
 } from './errors';
 export { type AccessExport } from './tenancy-client';
