@@ -97,3 +97,14 @@ export function killQuietly(...pids: Array<number | undefined>): void {
     }
   }
 }
+
+/** The README's demo traject up to the signed contract, whose kennismakingsgesprek is due 10 s later (`demo`). */
+export const demoSteps = [
+  { type: 'INSTEMMING_GEGEVEN', as: 'client' },
+  { type: 'URGENTIE_AANGEVRAAGD', as: 'zorgaanbieder' },
+  { type: 'URGENTIE_TOEGEKEND', as: 'gemeente', data: { searchProfile: {} } },
+  { type: 'WONING_AANGEBODEN', as: 'corporatie', data: { homeRef: 'woning-0043' } },
+  { type: 'AANBOD_GEACCEPTEERD', as: 'client' },
+  { type: 'CONTRACTVORM_GEADVISEERD', as: 'zorgaanbieder', data: { form: 'omklapcontract' } },
+  { type: 'CONTRACT_GETEKEND', as: 'corporatie', data: { form: 'omklapcontract' } },
+] as const;
