@@ -3,9 +3,14 @@
  * without a worker or without the search attributes, a server that cannot list, a made-up page token, and a traject
  * that continued as new. Each is said within seconds, in words and under --json, with the documented exit code.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTenancyClient, EngineUnavailable, ListingUnavailable, type TenancyClient } from '../../client';
 import { presetCovenants } from '../../machines';
+import { FileDataKeyStore } from '../../platform/privacy/data-keys';
+import { generateKeyRing } from '../../platform/privacy/keyring';
 import { temporalBinaries } from '../../worker/binaries';
 import { bundleTenancyWorkflows } from '../../worker/worker';
 import { actorFor } from '../support/model';
@@ -173,4 +178,13 @@ test('a server that cannot list says what it lacks: ListingUnavailable', async (
   } finally {
     await env.teardown();
   }
+});
+
+test('a missing data key is named by its traject, never by where the keys are kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidw-keys-'));
+  const store = new FileDataKeyStore(dir, generateKeyRing());
+  expect(() => store.keyFor('traject-zonder-sleutel', false)).toThrow(
+    'no data key for traject-zonder-sleutel',
+  );
+  expect(() => store.keyFor('traject-zonder-sleutel', false)).not.toThrow(dir);
 });
