@@ -29,6 +29,9 @@ test('worker and server killed mid-stream: every accepted event once, every due 
     TIDW_METRICS_PORT: '0',
   };
   const pids: number[] = [];
+  /** Seconds since the start at each phase, printed at the end: where the drill's time goes. */
+  const phases: string[] = [];
+  const mark = (phase: string) => phases.push(`${phase} ${((Date.now() - began) / 1000).toFixed(1)} s`);
   const started = async (): Promise<NpmStart> => {
     const npm = npmStart(env);
     await npm.waitFor('worker running');
@@ -43,6 +46,7 @@ test('worker and server killed mid-stream: every accepted event once, every due 
 
   try {
     const first = await started();
+    mark('first npm start ready');
     let sdk: TenancyClient = await connect();
     for (const ref of TRAJECTS)
       await sdk.start({
@@ -94,7 +98,9 @@ test('worker and server killed mid-stream: every accepted event once, every due 
     outages.push({ from: Date.now() });
     process.kill(first.workerPid(), 'SIGKILL');
     await first.exited;
+    mark('worker killed');
     const second = await started(); // reuses the server the killed worker left running
+    mark('second npm start ready');
     outages[0]!.to = Date.now();
     expect(second.output()).toContain('reusing it');
 
@@ -102,13 +108,18 @@ test('worker and server killed mid-stream: every accepted event once, every due 
     await acceptedAtLeast(21);
     outages.push({ from: Date.now() });
     process.kill(serverPid(dataDir), 'SIGKILL');
+    mark('server killed');
     await second.waitFor('temporal server unreachable', 15_000);
+    mark('worker said so');
     process.kill(second.pid, 'SIGTERM');
     await second.exited;
+    mark('second npm start stopped');
     const third = await started();
+    mark('third npm start ready');
     outages[1]!.to = Date.now();
 
     await sending;
+    mark('all sends accepted');
     // Wait for the timers: each traject's kennismakingsgesprek was due 10 s after its contract.
     const timerFired = async (ref: string) =>
       (await sdk.events(ref)).filter((e) => e.source === 'timer' && e.type === 'KENNISMAKING_TERMIJN');
@@ -118,6 +129,7 @@ test('worker and server killed mid-stream: every accepted event once, every due 
         await new Promise((r) => setTimeout(r, 250));
     }
     await new Promise((r) => setTimeout(r, 2000)); // a duplicate would show by now
+    mark('timers fired');
 
     // Every accepted event exactly once.
     expect(accepted).toHaveLength(TRAJECTS.length * demoSteps.length);
@@ -153,7 +165,7 @@ test('worker and server killed mid-stream: every accepted event once, every due 
     console.log(
       `fault drill: ${accepted.length} events accepted, ${failures.length} sends failed (EngineUnavailable), ` +
         `outages ${outages.map((o) => `${((o.to! - o.from) / 1000).toFixed(1)} s`).join(' and ')}, ` +
-        `${((Date.now() - began) / 1000).toFixed(0)} s in all`,
+        `${((Date.now() - began) / 1000).toFixed(0)} s in all; ${phases.join(', ')}`,
     );
   } finally {
     killQuietly(...pids);
