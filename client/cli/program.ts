@@ -22,7 +22,7 @@ import { buildTimeline, decoderFor, type Timeline } from '../audit/timeline';
 import { timelineHtml } from '../audit/timeline-html';
 import { ConfigError } from '../../platform/config';
 import { EngineUnavailable, EventRefused, InvalidInput, TidwError, TrajectErased } from '../errors';
-import { projectRoot } from '../../platform/paths';
+import { dataDirFrom, projectRoot } from '../../platform/paths';
 import { loadCodecServerSettings, startCodecServer } from '../../platform/privacy/codec-server';
 import { loadEncryption, type Encryption } from '../../platform/privacy/config';
 import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
@@ -82,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (local === null) {
       const root = projectRoot();
       local = loadEncryption(io.env, {
-        dataDir: join(root, io.env.TIDW_DATA_DIR ?? '.data'),
+        dataDir: dataDirFrom(io.env), // an absolute TIDW_DATA_DIR stays absolute
         root,
         embedded: !io.env.TEMPORAL_ADDRESS,
       });
