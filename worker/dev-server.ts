@@ -59,13 +59,17 @@ const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 /** The dev server died while starting, before it served. */
 class ExitedWhileStarting extends Error {}
 
-/** Whether a process with this id runs (signal 0 checks without sending anything). */
+/** Whether a process with this id runs (signal 0 checks without sending anything); a zombie has ended. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): signal 0 is all there is
   }
 }
 
