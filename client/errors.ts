@@ -126,3 +126,54 @@ export function isRefusalCode(type: string | undefined): type is Refusal['code']
 export function refusalError(refusal: Refusal): EventRefused {
   return new refusals[refusal.code](refusal);
 }
+
+/**
+ * Thrown when the engine cannot be reached: the Temporal server does not answer (`down: 'server'`), or no worker
+ * answers for the task queue (`down: 'worker'`). Nothing was changed; trying again later is safe. The CLI exits with 3.
+ */
+export class EngineUnavailable extends TidwError {
+  readonly code = 'EngineUnavailable';
+  override readonly name = 'EngineUnavailable';
+  readonly refused = false;
+  constructor(
+    readonly down: 'server' | 'worker',
+    message: string,
+    /** The server's host:port, or the task queue no worker serves. */
+    readonly where: string,
+  ) {
+    super(message);
+  }
+
+  static server(address: string): EngineUnavailable {
+    return new EngineUnavailable(
+      'server',
+      `the Temporal server at ${address} does not answer: is npm start running, or is TEMPORAL_ADDRESS right?`,
+      address,
+    );
+  }
+
+  static worker(taskQueue: string, polled: boolean, seconds: number): EngineUnavailable {
+    return new EngineUnavailable(
+      'worker',
+      polled
+        ? `no worker answered within ${seconds} s on task queue ${taskQueue}: is the worker (npm start) running, or overloaded?`
+        : `no worker polls task queue ${taskQueue}: start one with npm start`,
+      taskQueue,
+    );
+  }
+}
+
+/**
+ * Thrown when the Temporal server cannot list trajecten: it has no advanced visibility (the time-skipping test
+ * server, or a self-hosted cluster without SQL or Elasticsearch visibility). Status and events still work.
+ */
+export class ListingUnavailable extends TidwError {
+  readonly code = 'ListingUnavailable';
+  override readonly name = 'ListingUnavailable';
+  readonly refused = false;
+  constructor() {
+    super(
+      'this Temporal server cannot list trajecten: it needs advanced visibility (the dev server of npm start, or a cluster with SQL or Elasticsearch visibility)',
+    );
+  }
+}

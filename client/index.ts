@@ -35,6 +35,8 @@ export {
   InvalidInput,
   KeyNotAvailable,
   TrajectErased,
+  EngineUnavailable,
+  ListingUnavailable,
   type FieldProblem,
 } from './errors';
 export { type AccessExport } from './tenancy-client';

@@ -8,10 +8,12 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type QueryDefinition,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import pino from 'pino';
 import { z } from 'zod';
 import {
   ActorSchema,
@@ -59,15 +61,27 @@ import { ConfigError } from '../platform/config';
 import { fetchHistoryChain } from './history';
 import { sendThroughMoves } from './moving';
 import {
+  EngineUnavailable,
   InvalidInput,
   isRefusalCode,
+  ListingUnavailable,
   refusalError,
   TrajectAlreadyExists,
   TrajectErased,
   TrajectNotFound,
   type FieldProblem,
 } from './errors';
-import { projectRoot } from '../platform/paths';
+import { dataDirFrom, projectRoot } from '../platform/paths';
+import { registerSearchAttributes } from '../platform/search-attributes';
+import {
+  CONNECT_TIMEOUT_MS,
+  isDeadlineExceeded,
+  isFailedPrecondition,
+  isUnimplemented,
+  QUERY_TIMEOUT_MS,
+  serverUnavailable,
+  workerUnavailable,
+} from './reachability';
 import { loadEncryption, type Encryption } from '../platform/privacy/config';
 import type { DataKeyState } from '../platform/privacy/data-keys';
 
@@ -138,6 +152,13 @@ export interface SendOptions {
   idempotencyKey?: string;
 }
 
+/** The SDK logs nothing of its own; registering search attributes wants a logger. */
+const quietLogger = pino({ level: 'silent' });
+
+/** A page token: the hash of the filter it belongs to, and the server's token (base64url). */
+const pageTokenPattern = /^[0-9a-f]{8}\.[A-Za-z0-9_-]+$/;
+const filterHash = (query: string) => createHash('sha256').update(query).digest('hex').slice(0, 8);
+
 export const ListFilterSchema = z
   .object({
     phase: PhaseSchema.optional(),
@@ -150,7 +171,13 @@ export const ListFilterSchema = z
     /** Only trajecten whose next meeting is due before this date. */
     meetingBefore: z.union([z.date(), z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
     pageSize: z.number().int().min(1).max(1000).default(100),
-    nextPageToken: z.string().optional(),
+    /** Checked before any call: a made-up token would cost the server's retries and end in an UNKNOWN error. */
+    nextPageToken: z
+      .string()
+      .regex(pageTokenPattern, {
+        message: 'expected a page token as a previous list printed it (more: --page …)',
+      })
+      .optional(),
   })
   .strict();
 export type ListFilter = z.input<typeof ListFilterSchema>;
@@ -190,6 +217,11 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
   return result.data;
 }
 
+/** Checks a list filter without a server: throws InvalidInput naming each wrong field. */
+export function checkListFilter(filter: ListFilter): void {
+  parse(ListFilterSchema, filter, 'filter');
+}
+
 export class TenancyClient {
   private readonly covenants: Map<string, Covenant>;
 
@@ -197,7 +229,12 @@ export class TenancyClient {
   constructor(
     private readonly client: Client,
     private readonly connection: Connection,
-    private readonly options: { taskQueue: string; namespace: string; historyLimit?: number },
+    private readonly options: {
+      taskQueue: string;
+      namespace: string;
+      historyLimit?: number;
+      address?: string;
+    },
     covenants: Covenant[] = [],
     readonly encryption?: Encryption,
   ) {
@@ -237,6 +274,7 @@ export class TenancyClient {
         },
       ]);
     }
+    await this.ensureSearchAttributes();
     try {
       await this.client.workflow.start<typeof tenancyWorkflow>('tenancyWorkflow', {
         taskQueue: this.options.taskQueue,
@@ -337,7 +375,7 @@ export class TenancyClient {
   /** The traject's public status: phase, open deadlines, next meetings, escalations. */
   async status(clientRef: string): Promise<TrajectStatus> {
     try {
-      return await this.workflow(clientRef).query(statusQuery);
+      return await this.query(clientRef, statusQuery);
     } catch (err) {
       throw this.translate(err, clientRef);
     }
@@ -346,16 +384,58 @@ export class TenancyClient {
   /** The traject's event log: time, event, actor role and organisation (no personal data). */
   async events(clientRef: string): Promise<EventLogEntry[]> {
     try {
-      return await this.workflow(clientRef).query(eventsQuery);
+      return await this.query(clientRef, eventsQuery);
     } catch (err) {
       throw this.translate(err, clientRef);
     }
   }
 
-  /** Trajecten matching a filter over the search attributes, a page at a time. */
+  private searchAttributes: Promise<void> | undefined;
+
+  /**
+   * The search attributes a traject starts with, registered once per client if missing: a start before any worker
+   * registered them would fail with Temporal's raw "not defined". Where the operator API is not open (Temporal
+   * Cloud: register them in its console), this logs a warning and the start goes on.
+   */
+  private ensureSearchAttributes(): Promise<void> {
+    this.searchAttributes ??= this.connection
+      .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        registerSearchAttributes(this.connection, this.options.namespace, quietLogger),
+      )
+      .catch((err: unknown) => {
+        this.searchAttributes = undefined;
+        throw this.unreachable(err);
+      });
+    return this.searchAttributes;
+  }
+
+  /**
+   * A query, within a deadline: without a worker, Temporal would hold it for most of a minute. Throws
+   * EngineUnavailable saying whether any worker polls the task queue.
+   */
+  private async query<T>(clientRef: string, query: QueryDefinition<T>): Promise<T> {
+    const handle = this.workflow(clientRef);
+    try {
+      return await this.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(query));
+    } catch (err) {
+      const { namespace, taskQueue } = this.options;
+      // Past the deadline a worker is missing or stuck; a failed precondition is a first task none has run yet.
+      if (isDeadlineExceeded(err) || isFailedPrecondition(err)) {
+        const down = await workerUnavailable(this.connection, namespace, taskQueue, !isDeadlineExceeded(err));
+        if (down) throw down;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Trajecten matching a filter over the search attributes, a page at a time: one row per traject, its current run
+   * (or its last, once closed), however often it continued as new.
+   */
   async list(filter: ListFilter = {}): Promise<TrajectPage> {
     const f = parse(ListFilterSchema, filter, 'filter');
-    const clauses = [`WorkflowType = 'tenancyWorkflow'`];
+    // Each continue-as-new closes a run as ContinuedAsNew and starts the next under the same id: leave those out.
+    const clauses = [`WorkflowType = 'tenancyWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
     if (f.phase) clauses.push(`${phaseKey.name} = '${f.phase}'`);
     if (f.region) clauses.push(`${regionKey.name} = '${f.region}'`);
     if (f.contractForm) clauses.push(`${contractFormKey.name} = '${f.contractForm}'`);
@@ -364,15 +444,30 @@ export class TenancyClient {
       const before = f.meetingBefore instanceof Date ? f.meetingBefore : new Date(f.meetingBefore);
       clauses.push(`${nextMeetingDueKey.name} < '${before.toISOString()}'`);
     }
-    const response = await this.connection.workflowService.listWorkflowExecutions({
-      namespace: this.options.namespace,
-      query: clauses.join(' AND '),
-      pageSize: f.pageSize,
-      nextPageToken: f.nextPageToken ? Buffer.from(f.nextPageToken, 'base64') : undefined,
-    });
+    const query = clauses.join(' AND ');
+    const [hash, serverToken] = f.nextPageToken?.split('.') ?? [];
+    if (hash !== undefined && hash !== filterHash(query)) {
+      throw new InvalidInput('invalid filter', [
+        { field: 'nextPageToken', message: 'this page token belongs to a list with other filters' },
+      ]);
+    }
+    let response;
+    try {
+      response = await this.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        this.connection.workflowService.listWorkflowExecutions({
+          namespace: this.options.namespace,
+          query,
+          pageSize: f.pageSize,
+          nextPageToken: serverToken ? Buffer.from(serverToken, 'base64url') : undefined,
+        }),
+      );
+    } catch (err) {
+      if (isUnimplemented(err)) throw new ListingUnavailable();
+      throw this.unreachable(err);
+    }
     const items = (response.executions ?? []).map((execution) => summary(execution));
     const token = response.nextPageToken?.length
-      ? Buffer.from(response.nextPageToken).toString('base64')
+      ? `${filterHash(query)}.${Buffer.from(response.nextPageToken).toString('base64url')}`
       : undefined;
     return token ? { items, nextPageToken: token } : { items };
   }
@@ -491,8 +586,16 @@ export class TenancyClient {
     if (state?.state === 'erased') throw new TrajectErased(clientRef, state.erasedAt);
   }
 
+  /** A server that went away under a call, or did not answer in time, as EngineUnavailable; else the error. */
+  private unreachable(err: unknown): unknown {
+    const address = this.options.address ?? 'the configured address';
+    if (isDeadlineExceeded(err)) return EngineUnavailable.server(address);
+    return serverUnavailable(err, address) ?? err;
+  }
+
   /** Temporal's failures, in the engine's words. */
   private translate(err: unknown, clientRef: string): unknown {
+    if (err instanceof EngineUnavailable) return err;
     if (err instanceof WorkflowNotFoundError) return new TrajectNotFound(clientRef);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const details = (err.cause.details?.[0] ?? {}) as Partial<Refusal>;
@@ -501,7 +604,7 @@ export class TenancyClient {
         return refusalError({ rule: 'schema', ...details, code, message: err.cause.message });
     }
     if (isNotFound(err)) return new TrajectNotFound(clientRef);
-    return err;
+    return this.unreachable(err);
   }
 }
 
@@ -572,12 +675,19 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
       ? undefined
       : (options.encryption ??
         loadEncryption(process.env, {
-          dataDir: join(projectRoot(), process.env.TIDW_DATA_DIR ?? '.data'),
+          dataDir: dataDirFrom(process.env),
           root: projectRoot(),
           embedded: !settings.address,
         }));
   if (!encryption && options.encryption === undefined && !options.address) refusePlainOnCluster(settings);
-  const connection = await Connection.connect(connectionOptions(settings));
+  const connecting = connectionOptions(settings);
+  let connection: Connection;
+  try {
+    // Without a deadline of our own a stopped server costs every command ten seconds before it says anything.
+    connection = await Connection.connect({ ...connecting, connectTimeout: CONNECT_TIMEOUT_MS });
+  } catch {
+    throw EngineUnavailable.server(connecting.address);
+  }
   const client = new Client({
     connection,
     namespace: settings.namespace,
@@ -589,6 +699,7 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
     {
       taskQueue: settings.taskQueue ?? TASK_QUEUE,
       namespace: settings.namespace,
+      address: connecting.address,
       ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
     },
     covenants,

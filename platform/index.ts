@@ -12,7 +12,7 @@ export {
   type TemporalSettings,
   type TlsSettings,
 } from './config';
-export { projectRoot } from './paths';
+export { dataDirFrom, ensurePrivateDir, projectRoot } from './paths';
 export { TidwError, KeyNotAvailable } from './errors';
 export { loadEncryption, type Encryption, type EncryptionOptions } from './privacy/config';
 export { generateKeyRing, saveKeyRing, KeyRing } from './privacy/keyring';

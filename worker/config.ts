@@ -3,7 +3,7 @@
  * Parsed once; a wrong value stops start-up with a message that names the variable and the fix.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { EndpointsSchema, type Endpoints } from '../activities';
 import {
@@ -13,13 +13,17 @@ import {
   port,
   type TemporalSettings,
 } from '../platform/config';
-import { projectRoot } from '../platform/paths';
+import { dataDirFrom, ensurePrivateDir, projectRoot } from '../platform/paths';
 import { loadEncryption, type Encryption } from '../platform/privacy/config';
 
 const WorkerEnvSchema = z.object({
   TIDW_DATA_DIR: z.string().min(1).default('.data'),
   TIDW_UI_PORT: port(8233),
   TIDW_METRICS_PORT: port(9464),
+  /** Metrics are for this machine unless an operator opens them up on purpose (0.0.0.0 for a scraper elsewhere). */
+  TIDW_METRICS_HOST: z
+    .union([z.ipv4(), z.ipv6()], { message: 'expected an IP address such as 127.0.0.1 or 0.0.0.0' })
+    .default('127.0.0.1'),
   TIDW_LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'silent'], {
       message: 'expected trace, debug, info, warn, error or silent',
@@ -45,6 +49,8 @@ export interface WorkerConfig {
   uiPort: number;
   /** 0: no Prometheus endpoint. */
   metricsPort: number;
+  /** The address the Prometheus endpoint binds to; 127.0.0.1 unless configured. */
+  metricsHost: string;
   logLevel: z.infer<typeof WorkerEnvSchema>['TIDW_LOG_LEVEL'];
   delivery: { endpoints: Endpoints; outboxDir: string; timeoutMs: number };
   /** The codec for every payload; always there: made on first start for the embedded server, required for a cluster. */
@@ -67,7 +73,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
   if (problems.length || !temporal || !parsed.success) throw new ConfigError(problems);
 
   const e = parsed.data;
-  const dataDir = isAbsolute(e.TIDW_DATA_DIR) ? e.TIDW_DATA_DIR : join(projectRoot(), e.TIDW_DATA_DIR);
+  // Everything the engine keeps lives here (key ring, data keys, SQLite file, outbox): readable by its owner only.
+  const dataDir = ensurePrivateDir(dataDirFrom(env));
   let endpoints: Endpoints = {};
   if (e.TIDW_ENDPOINTS_FILE) {
     let raw: unknown;
@@ -113,6 +120,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     dataDir,
     uiPort: e.TIDW_UI_PORT,
     metricsPort: e.TIDW_METRICS_PORT,
+    metricsHost: e.TIDW_METRICS_HOST,
     logLevel: e.TIDW_LOG_LEVEL,
     delivery: { endpoints, outboxDir: join(dataDir, 'outbox'), timeoutMs: e.TIDW_HTTP_TIMEOUT_MS },
     ...(e.TIDW_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TIDW_MAX_CACHED_WORKFLOWS } : {}),

@@ -1,20 +1,35 @@
 /**
  * The embedded Temporal: the CLI's dev server with SQLite persistence, so that `npm start` needs nothing else and
  * its state survives a restart.
+ *
+ * The server and `npm start` must not take each other down: the server writes its log to a file in the data
+ * directory (never a pipe into the worker, which would kill it with SIGPIPE once the worker is gone) and runs in its
+ * own process group. Its process id and ports are kept in `temporal-server.json` beside the database, so that an
+ * `npm start` whose worker was killed while its server went on finds that server and reuses it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { searchAttributeArgs } from './search-attributes';
+import { z } from 'zod';
+import { ensurePrivateDir } from '../platform/paths';
+import { PortInUse, ServerDidNotStart } from './errors';
+import { searchAttributeArgs } from '../platform/search-attributes';
 
 export interface DevServer {
   address: string;
   uiUrl: string;
   /** The server's process id (to measure its memory, for instance). */
   pid: number | undefined;
+  /** Where the server writes its own log. */
+  logFile: string;
+  /** True when an earlier `npm start` had left this server running and this one reuses it. */
+  reused: boolean;
+  /** How the server ended (`exit code 1`, `signal SIGKILL`, `exited`), or undefined while it runs. */
+  exited(): string | undefined;
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s); returns at once when it has exited already. */
   stop(): Promise<void>;
 }
 
@@ -31,23 +46,61 @@ export interface DevServerOptions {
   logger: Logger;
 }
 
+/** What `temporal-server.json` records of the running server. */
+const ServerRecordSchema = z.object({
+  pid: z.number().int().positive(),
+  port: z.number().int(),
+  uiPort: z.number().int(),
+});
+type ServerRecord = z.infer<typeof ServerRecordSchema>;
+
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
 /** The dev server died while starting, before it served. */
 class ExitedWhileStarting extends Error {}
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/** Whether a process with this id runs (signal 0 checks without sending anything); a zombie has ended. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): signal 0 is all there is
+  }
+}
+
+/** Whether a Temporal frontend answers at this address within the time given. */
+async function serves(address: string, timeoutMs: number): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    await connection.withDeadline(Date.now() + timeoutMs, () =>
+      connection!.workflowService.getSystemInfo({}),
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+async function waitUntilServing(
+  address: string,
+  ended: () => string | undefined,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null)
-      throw new ExitedWhileStarting(`the Temporal dev server exited with code ${child.exitCode}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const how = ended();
+    if (how) throw new ExitedWhileStarting(`the Temporal dev server ended while starting (${how})`);
+    if (await serves(address, 1000)) return;
+    if (Date.now() > deadline) throw new ServerDidNotStart(address, timeoutMs);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -59,32 +112,73 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
+function readRecord(file: string): ServerRecord | undefined {
+  try {
+    return ServerRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Starts the dev server and waits until it serves. A port of ours that is taken is a clear error. The server also
- * takes free ports of its own choosing (its HTTP API, its internal services), and one of those can be taken between
- * its choosing and binding it, when it dies with a Go panic: so a server that dies while starting gets one more try.
+ * Starts the dev server and waits until it serves, or reuses the one an earlier `npm start` left running on the same
+ * data directory and port. A port of ours that something else holds is a clear error. The server also takes free
+ * ports of its own choosing (its HTTP API, its internal services), and one of those can be taken between its choosing
+ * and binding it, when it dies with a Go panic: so a server that dies while starting gets one more try.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  ensurePrivateDir(options.dataDir);
+  const recordFile = join(options.dataDir, 'temporal-server.json');
+  const logFile = join(options.dataDir, 'temporal-server.log');
+  const address = `127.0.0.1:${options.port}`;
+  const previous = readRecord(recordFile);
+  if (previous && previous.port === options.port && isAlive(previous.pid) && (await serves(address, 2000))) {
+    options.logger.info(
+      { 'server.address': address, 'server.pid': previous.pid, 'server.log': logFile },
+      'temporal dev server of an earlier start still runs; reusing it',
+    );
+    return reused(previous, { address, logFile, recordFile, logger: options.logger });
+  }
   for (const [port, variable] of [
     [options.port, 'TIDW_DEV_SERVER_PORT'],
     [options.uiPort, 'TIDW_UI_PORT'],
   ] as const) {
-    if (await portTaken(port))
-      throw new Error(
-        `port ${port} is in use: is another Temporal server (or npm start) running? Stop it, or set ${variable}`,
-      );
+    if (await portTaken(port)) throw new PortInUse(port, variable);
   }
   try {
-    return await launch(options);
+    return await launch(options, { address, logFile, recordFile });
   } catch (err) {
     if (!(err instanceof ExitedWhileStarting)) throw err;
-    options.logger.warn({ err }, 'temporal dev server died while starting; starting it once more');
-    return launch(options);
+    options.logger.warn(
+      { 'server.log': logFile, 'server.ended': err.message },
+      'temporal dev server died while starting; starting it once more',
+    );
+    try {
+      return await launch(options, { address, logFile, recordFile });
+    } catch (again) {
+      if (again instanceof ExitedWhileStarting) throw new ServerDidNotStart(address, undefined, logFile);
+      throw again;
+    }
   }
 }
 
-async function launch(options: DevServerOptions): Promise<DevServer> {
-  mkdirSync(options.dataDir, { recursive: true });
+interface Where {
+  address: string;
+  logFile: string;
+  recordFile: string;
+}
+
+/** Appends to the server's log file (readable by its owner only), starting a new one when it grew large. */
+function openLog(logFile: string): number {
+  try {
+    if (statSync(logFile).size > LOG_ROTATE_BYTES) renameSync(logFile, `${logFile}.1`);
+  } catch {
+    // no log yet
+  }
+  return openSync(logFile, 'a', 0o600);
+}
+
+async function launch(options: DevServerOptions, where: Where): Promise<DevServer> {
   const dbFile = options.persistence === 'memory' ? undefined : join(options.dataDir, 'temporal.db');
   const args = [
     'server',
@@ -103,41 +197,82 @@ async function launch(options: DevServerOptions): Promise<DevServer> {
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...searchAttributeArgs(),
   ];
+  const log = openLog(where.logFile);
   // Its own process group: Ctrl-C reaches us first, so the worker drains before the server goes.
-  const child = spawn(options.cli, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stopping = false;
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (!stopping)
-      options.logger.warn({ 'server.output': chunk.toString().trim().slice(0, 500) }, 'temporal dev server');
-  });
+  const child = spawn(options.cli, args, { detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
+  let ended: string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      ended = signal ? `signal ${signal}` : `exit code ${code}`;
+      resolve();
+    }),
+  );
+  // A crash of this process must not leave a server behind; a SIGKILL does, and the next start reuses it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const address = `127.0.0.1:${options.port}`;
   try {
-    await waitUntilServing(address, child);
+    await waitUntilServing(where.address, () => ended);
   } catch (err) {
     process.removeListener('exit', killOnExit);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (!ended) child.kill('SIGKILL');
     throw err;
   }
+  if (child.pid)
+    writeFileSync(
+      where.recordFile,
+      JSON.stringify({ pid: child.pid, port: options.port, uiPort: options.uiPort } satisfies ServerRecord),
+      { mode: 0o600 },
+    );
   options.logger.info(
-    { 'server.address': address, 'server.db': dbFile ?? 'in memory' },
+    { 'server.address': where.address, 'server.db': dbFile ?? 'in memory', 'server.log': where.logFile },
     'temporal dev server started',
   );
   return {
-    address,
+    address: where.address,
     uiUrl: `http://localhost:${options.uiPort}`,
     pid: child.pid,
+    logFile: where.logFile,
+    reused: false,
+    exited: () => ended,
     async stop() {
       process.removeListener('exit', killOnExit);
-      stopping = true; // its shutdown chatter (closed connections) is expected
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (ended) return forget(where.recordFile, child.pid);
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      forget(where.recordFile, child.pid);
       options.logger.info({}, 'temporal dev server stopped');
     },
   };
+}
+
+/** A server an earlier `npm start` left running: not our child, so it is watched and stopped by its process id. */
+function reused(record: ServerRecord, where: Where & { logger: Logger }): DevServer {
+  const { pid } = record;
+  return {
+    address: where.address,
+    uiUrl: `http://localhost:${record.uiPort}`,
+    pid,
+    logFile: where.logFile,
+    reused: true,
+    exited: () => (isAlive(pid) ? undefined : 'exited'),
+    async stop() {
+      if (!isAlive(pid)) return forget(where.recordFile, pid);
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 10_000;
+      while (isAlive(pid)) {
+        if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      forget(where.recordFile, pid);
+      where.logger.info({}, 'temporal dev server stopped');
+    },
+  };
+}
+
+/** Removes the record of a server that is gone, unless another server has written its own since. */
+function forget(recordFile: string, pid: number | undefined): void {
+  if (readRecord(recordFile)?.pid === pid) rmSync(recordFile, { force: true });
 }

@@ -20,10 +20,16 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
+/**
+ * The core's warning for each failed poll while the server is down: several a second, each with a transport error.
+ * worker/server-watch.ts says once that the server is unreachable; these stay at debug.
+ */
+const pollRetry = /^gRPC call poll_\w+ retried \d+ times/;
+
 /** A Temporal `Logger` that writes to pino, keeping Temporal's metadata as fields. */
 export function temporalLogger(logger: Logger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) =>
-    logger[levels[level]]({ ...meta }, message);
+    logger[level === 'WARN' && pollRetry.test(message) ? 'debug' : levels[level]]({ ...meta }, message);
   return {
     log: write,
     trace: (message, meta) => write('TRACE', message, meta),

@@ -1,7 +1,7 @@
 /**
  * `tidw`, the command line for coordinators and operators: one command per task, `--help` on each, `--json` for
  * machine output. Exit codes: 0 done, 2 refused or invalid input (the message says why and what is allowed),
- * 1 anything else.
+ * 3 the engine is unreachable (server or worker down; nothing changed, try again), 1 anything else.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,12 +21,12 @@ import { bundleWorkflows, replayHistories } from '../audit/replay';
 import { buildTimeline, decoderFor, type Timeline } from '../audit/timeline';
 import { timelineHtml } from '../audit/timeline-html';
 import { ConfigError } from '../../platform/config';
-import { EventRefused, InvalidInput, TidwError, TrajectErased } from '../errors';
-import { projectRoot } from '../../platform/paths';
+import { EngineUnavailable, EventRefused, InvalidInput, TidwError, TrajectErased } from '../errors';
+import { dataDirFrom, projectRoot } from '../../platform/paths';
 import { loadCodecServerSettings, startCodecServer } from '../../platform/privacy/codec-server';
 import { loadEncryption, type Encryption } from '../../platform/privacy/config';
 import { generateKeyRing, saveKeyRing } from '../../platform/privacy/keyring';
-import { createTenancyClient, type TenancyClient } from '../tenancy-client';
+import { checkListFilter, createTenancyClient, type TenancyClient } from '../tenancy-client';
 import { parseActor, parseData, parseDate, parsePositive } from './args';
 import { addClosingDaysCommand } from './covenant-commands';
 import { registerEvaluationCommands } from './evaluation-commands';
@@ -50,7 +50,7 @@ export interface CliIo {
   connect?: (covenants: Covenant[]) => Promise<TenancyClient>;
 }
 
-export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, refused: 2, unavailable: 3 } as const;
 
 /** Covenant files from TIDW_COVENANTS_DIR (every *.json), validated; a bad one is refused with its fields. */
 function extraCovenants(env: CliIo['env']): Covenant[] {
@@ -85,7 +85,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (local === null) {
       const root = projectRoot();
       local = loadEncryption(io.env, {
-        dataDir: join(root, io.env.TIDW_DATA_DIR ?? '.data'),
+        dataDir: dataDirFrom(io.env), // an absolute TIDW_DATA_DIR stays absolute
         root,
         embedded: !io.env.TEMPORAL_ADDRESS,
       });
@@ -215,6 +215,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ...(opts.limit ? { pageSize: parsePositive(opts.limit, '--limit') } : {}),
           ...(opts.page ? { nextPageToken: opts.page } : {}),
         };
+        checkListFilter(filter); // before connecting: a wrong --page is the caller's, whatever the server's state
         const page = await (await connect()).list(filter);
         print(
           page,
@@ -533,7 +534,11 @@ function report(err: unknown, io: CliIo, json: boolean): number {
     return EXIT.refused;
   }
   if (err instanceof ConfigError) {
-    io.err(err.message);
+    if (json)
+      io.out(
+        JSON.stringify({ error: { code: 'ConfigError', message: err.message, problems: err.problems } }),
+      );
+    else io.err(err.message);
     return EXIT.refused;
   }
   if (err instanceof TidwError) {
@@ -543,8 +548,13 @@ function report(err: unknown, io: CliIo, json: boolean): number {
           ? { rule: err.rule, phase: err.phase, allowed: err.allowed, issues: err.issues }
           : {};
       const problems = err instanceof InvalidInput ? { problems: err.problems } : {};
+      const down = err instanceof EngineUnavailable ? { down: err.down, where: err.where } : {};
       io.out(
-        JSON.stringify({ error: { code: err.code, message: err.message, ...details, ...problems } }, null, 2),
+        JSON.stringify(
+          { error: { code: err.code, message: err.message, ...details, ...problems, ...down } },
+          null,
+          2,
+        ),
       );
     } else if (err instanceof EventRefused) {
       io.err(`tidw: refused (${err.code}, rule ${err.rule}): ${err.message}`);
@@ -553,13 +563,12 @@ function report(err: unknown, io: CliIo, json: boolean): number {
     } else {
       io.err(`tidw: ${err.message}`);
     }
+    if (err instanceof EngineUnavailable) return EXIT.unavailable;
     return err.refused ? EXIT.refused : EXIT.failed;
   }
+  // Not one of ours: its message only, never a stack trace; as an error object under --json.
   const message = err instanceof Error ? err.message : String(err);
-  if (/ECONNREFUSED|UNAVAILABLE|connect/i.test(message)) {
-    io.err(`tidw: cannot reach Temporal (${message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`);
-  } else {
-    io.err(`tidw: ${message}`);
-  }
+  if (json) io.out(JSON.stringify({ error: { code: 'Failed', message } }, null, 2));
+  else io.err(`tidw: ${message}`);
   return EXIT.failed;
 }

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError } from '../config';
+import { ensurePrivateDir } from '../paths';
 import { FileDataKeyStore } from './data-keys';
 import { TrajectCodec } from './codec';
 import { generateKeyRing, KeyRing, KeyRingSchema, saveKeyRing } from './keyring';
@@ -84,6 +85,8 @@ export function loadEncryption(
     const path = join(options.dataDir, 'keyring.json');
     if (existsSync(path)) keyring = parse(readFileSync(path, 'utf8'), 'TIDW_DATA_DIR', path);
     else if (options.create) {
+      // On a fresh clone the data directory does not exist yet: the key ring is the first thing put in it.
+      ensurePrivateDir(options.dataDir);
       keyring = generateKeyRing();
       saveKeyRing(path, keyring);
     }

@@ -147,7 +147,8 @@ export class FileDataKeyStore {
       if (this.write(made, true)) record = made;
       else record = this.read(workflowId); // another process made it first
     }
-    if (!record) throw new KeyNotAvailable(`no data key for ${workflowId} in ${this.dir}`);
+    // The message reaches callers (CLI, codec server): it names the traject, never where the keys are kept.
+    if (!record) throw new KeyNotAvailable(`no data key for ${workflowId}`);
     if ('erasedAt' in record)
       throw new KeyNotAvailable(
         `the data key of ${workflowId} was destroyed on ${record.erasedAt} (erasure)`,
