@@ -22,8 +22,10 @@ const almere = presetCovenants.almere!;
 /** The installed `tidw`, timed, against a Temporal at `address`. */
 async function tidw(address: string, ...args: string[]) {
   const started = Date.now();
+  // The test servers' workers do not encrypt, so tidw is told to talk plain (else it stops first: no key ring).
   const result = await sh(`node dist/client/cli/main.js ${args.map((a) => `'${a}'`).join(' ')}`, {
     TEMPORAL_ADDRESS: address,
+    TIDW_PLAINTEXT_PAYLOADS: 'true',
   });
   return { ...result, seconds: (Date.now() - started) / 1000 };
 }
@@ -53,9 +55,9 @@ describe('with no server at the address', () => {
   });
 
   test('a made-up page token is refused before any call (exit 2)', async () => {
+    // No server answers at this address: had tidw called it first, it would have said so with exit 3.
     const result = await tidw(address, 'list', '--page', 'garbage');
     expect(result.code).toBe(2);
-    expect(result.seconds).toBeLessThan(3);
     expect(result.stderr).toContain('expected a page token as a previous list printed it');
   });
 
