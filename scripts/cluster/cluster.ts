@@ -23,7 +23,16 @@ import {
 } from './layout';
 import { removePid, readPid, writePid } from './pids';
 import { initPostgres, postgresPid, startPostgres, stopPostgres } from './postgres';
-import { belongsTo, isAlive, startDetached, stopProcess, tail, waitUntil } from './processes';
+import {
+  belongsTo,
+  isAlive,
+  logSize,
+  readFrom,
+  startDetached,
+  stopProcess,
+  tail,
+  waitUntil,
+} from './processes';
 import type { ClusterBinaries } from './provision';
 import {
   servicePid,
@@ -197,7 +206,7 @@ export class Cluster {
   async startWorker(index: number): Promise<void> {
     if (this.workerPid(index)) return;
     const log = this.workerLog(index);
-    const from = tail(log, 100_000).length;
+    const from = logSize(log);
     const pid = await startDetached({
       command: process.execPath,
       args: [join(projectRoot(), 'dist', 'worker', 'main.js')],
@@ -217,7 +226,7 @@ export class Cluster {
       `tenancy worker ${index} to run`,
       () => {
         if (!isAlive(pid)) throw new Error(`tenancy worker ${index} exited:\n${tail(log)}`);
-        return tail(log, 100_000).slice(from).includes('worker running');
+        return readFrom(log, from).includes('worker running');
       },
       120_000,
       250,
@@ -300,6 +309,7 @@ export class Cluster {
   }
 
   private async waitForNamespace(timeoutMs = 120_000): Promise<void> {
+    let last: unknown;
     await waitUntil(
       `namespace ${NAMESPACE} to take requests`,
       async () => {
@@ -315,13 +325,16 @@ export class Cluster {
           } finally {
             await connection.close();
           }
-        } catch {
+        } catch (err) {
+          last = err;
           return false;
         }
       },
       timeoutMs,
       500,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last answer: ${(last as Error | undefined)?.message ?? 'none'}`);
+    });
   }
 
   /** Registers the namespace and the project's search attributes (both idempotent), and waits until they are in use. */

@@ -36,22 +36,24 @@ export type ClusterLayout = z.infer<typeof LayoutSchema>;
 
 export const layoutFile = (dir: string) => join(dir, 'cluster.json');
 
+/**
+ * Temporal keeps each member's membership port in a PostgreSQL `smallint`, so every port stays below 32768, under the
+ * kernel's ephemeral range (where `listen(0)` would pick). A random start keeps clusters of parallel runs apart.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_767 } as const;
+
 /** A port nobody listens on right now, never one of `taken`. */
 async function freePort(taken: Set<number>): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (!taken.has(port)) {
+  const size = PORT_RANGE.to - PORT_RANGE.from + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const port = PORT_RANGE.from + ((start + i) % size);
+    if (!taken.has(port) && (await isFree(port))) {
       taken.add(port);
       return port;
     }
   }
+  throw new Error(`no free port from ${PORT_RANGE.from} to ${PORT_RANGE.to}`);
 }
 
 /** True when nothing listens on 127.0.0.1:port. */

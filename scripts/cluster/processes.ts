@@ -4,7 +4,7 @@
  * so a pid read back from a file is only signalled while it still belongs to this cluster.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export const CLUSTER_MARKER = 'TIDW_CLUSTER_DIR';
@@ -117,11 +117,33 @@ export function isListening(port: number): Promise<boolean> {
   });
 }
 
-/** The last lines of a log file, for an error message. */
-export function tail(path: string, lines = 30): string {
+/** The last lines of a log file, each cut short (Temporal logs stack traces), for an error message. */
+export function tail(path: string, lines = 8): string {
   try {
-    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .slice(-lines)
+      .map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line))
+      .join('\n');
   } catch {
     return '(no log)';
+  }
+}
+
+/** The size of a log file now, so that a later `readFrom` sees only what was written after. */
+export function logSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** What a log file holds after `offset`. */
+export function readFrom(path: string, offset: number): string {
+  try {
+    return readFileSync(path).subarray(offset).toString('utf8');
+  } catch {
+    return '';
   }
 }

@@ -91,8 +91,6 @@ dynamicConfigClient:
   - value: true
 frontend.enableUpdateWorkflowExecution:
   - value: true
-frontend.enableExecuteMultiOperation:
-  - value: true
 `,
   );
 }
