@@ -87,9 +87,15 @@ async function drill(
   const trajects = await Promise.all(
     Array.from({ length: TRAJECTS }, (_, i) => register(tidw, `drill-${name}-${i + 1}`, retries)),
   );
-  const walks = Promise.all(trajects.map((t) => walk(tidw, t, { pauseMs: PAUSE_MS }, retries)));
+  let walksDoneAt = 0;
+  const walks = Promise.all(trajects.map((t) => walk(tidw, t, { pauseMs: PAUSE_MS }, retries))).then(() => {
+    walksDoneAt = Date.now();
+  });
   await sleep(FAULT_AFTER_MS);
+  const faultAt = Date.now();
   await Promise.all([walks, fault()]);
+  // The fault met trajects in flight: some events were still to be sent when it struck.
+  expect(walksDoneAt).toBeGreaterThan(faultAt);
   await options.afterWalk?.(trajects);
   for (const t of trajects) await waitForTimer(tidw, t.ref, KENNISMAKING_TIMER, TIMER_WAIT_MS);
 
