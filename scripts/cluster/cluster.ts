@@ -26,6 +26,7 @@ import { initPostgres, postgresPid, startPostgres, stopPostgres } from './postgr
 import {
   belongsTo,
   isAlive,
+  isListening,
   logSize,
   readFrom,
   startDetached,
@@ -148,7 +149,13 @@ export class Cluster {
     this.logger.info({ 'postgres.port': this.layout.ports.postgres }, 'postgres ready');
     await setupSchema(this.layout, this.binaries.sqlTool, this.binaries.schemaDir);
     writeServerConfig(this.layout);
-    await Promise.all(SERVICES.map((name) => this.startService(name, { wait: false })));
+    // One after the other, each once it listens: services started together on an empty membership table can each
+    // bootstrap a ring of their own, and the frontend then answers "Not enough hosts to serve the request" for good.
+    // The internal worker service listens only once it has work from the frontend, so it comes last, unawaited here.
+    for (const name of SERVICES) {
+      await this.startService(name, { wait: false });
+      if (name !== 'worker') await this.waitForListening(name);
+    }
     await this.waitForFrontend();
     await this.prepareNamespace();
     this.logger.info(
@@ -271,6 +278,20 @@ export class Cluster {
 
   private async connect(): Promise<Connection> {
     return Connection.connect({ address: this.address, connectTimeout: '5s' });
+  }
+
+  /** Waits until a service listens on its gRPC port (it has joined the membership ring by then). */
+  private async waitForListening(name: ServiceName, timeoutMs = 60_000): Promise<void> {
+    await waitUntil(
+      `temporal ${name} to listen`,
+      async () => {
+        if (!servicePid(this.layout, name))
+          throw new Error(`temporal ${name} exited:\n${tail(serviceLog(this.layout, name))}`);
+        return isListening(this.layout.ports[name].grpc);
+      },
+      timeoutMs,
+      200,
+    );
   }
 
   /** Waits until the frontend answers and the history service holds its shards (a describe of the namespace list works). */
