@@ -21,6 +21,7 @@ import {
   type Bundles,
 } from './environment';
 import { DeliveryObserver } from './observer';
+import { clusterBench } from './workloads/cluster';
 import { OptionsError, parseOptions, usage, type BenchOptions, type WorkloadName } from './options';
 import { seededRandom } from './random';
 import { table, writeResults, type Results } from './report';
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
   const only = new Set<WorkloadName>(options.only);
   const logger = createLogger('info', pino.destination(2)).child({ component: 'bench' });
   installRuntime(logger);
+  if (options.server === 'cluster') return clusterBench(options, logger);
   const teardown = new Teardown(logger);
   const interrupted = async () => {
     logger.warn({}, 'interrupted, tearing down');
