@@ -64,7 +64,6 @@ async function main(): Promise<number> {
   const only = new Set<WorkloadName>(options.only);
   const logger = createLogger('info', pino.destination(2)).child({ component: 'bench' });
   installRuntime(logger);
-  if (options.server === 'cluster') return clusterBench(options, logger);
   const teardown = new Teardown(logger);
   const interrupted = async () => {
     logger.warn({}, 'interrupted, tearing down');
@@ -73,6 +72,7 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', () => void interrupted());
   process.once('SIGTERM', () => void interrupted());
+  if (options.server === 'cluster') return clusterBench(options, teardown, logger);
 
   const random = seededRandom(options.seed);
   const results: WorkloadResults = {};
