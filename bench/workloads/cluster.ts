@@ -342,15 +342,19 @@ async function measure(
 /** Both servers, one after the other (the machine has two cores): the dev server first, then the cluster. */
 export async function runClusterComparison(
   options: ClusterWorkloadOptions,
+  teardown: Teardown,
   logger: Logger,
 ): Promise<ServerFigures[]> {
   const figures: ServerFigures[] = [];
   for (const start of [devTarget, clusterTarget]) {
+    const mark = teardown.mark;
     const target = await start(logger);
+    // On the benchmark's teardown, so that an interrupted run stops this server and its workers too.
+    teardown.add(`${target.server} server and workers`, () => target.stop());
     try {
       figures.push(await measure(target, options, logger));
     } finally {
-      await target.stop();
+      await teardown.unwind(mark);
     }
   }
   return figures;
