@@ -21,6 +21,7 @@ import {
   type Bundles,
 } from './environment';
 import { DeliveryObserver } from './observer';
+import { clusterBench } from './workloads/cluster';
 import { OptionsError, parseOptions, usage, type BenchOptions, type WorkloadName } from './options';
 import { seededRandom } from './random';
 import { table, writeResults, type Results } from './report';
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', () => void interrupted());
   process.once('SIGTERM', () => void interrupted());
+  if (options.server === 'cluster') return clusterBench(options, teardown, logger);
 
   const random = seededRandom(options.seed);
   const results: WorkloadResults = {};

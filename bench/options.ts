@@ -35,6 +35,7 @@ const OptionsSchema = z
       .transform((s) => s.split(',').map((w) => w.trim()))
       .pipe(z.array(z.enum(workloadNames, { message: `expected some of ${workloadNames.join(', ')}` }))),
     out: z.string().min(1).optional(),
+    server: z.enum(['dev', 'cluster'], { message: 'expected dev or cluster' }).default('dev'),
   })
   .strict()
   // Only a run of every workload may replace the full results: a partial run writes beside them.
@@ -61,7 +62,10 @@ export const usage = `npm run bench -- [options]
   --seed N          seed of every random choice (default 20260105)
   --only LIST       run only these workloads: ${workloadNames.join(', ')}
   --out FILE        where to write the results (default bench/results/latest.json for a full run,
-                    bench/results/partial-<workloads>.json for a run with --only)`;
+                    bench/results/partial-<workloads>.json for a run with --only)
+  --server cluster  instead: the local cluster (npm run cluster) beside the dev server, with worker processes:
+                    throughput with 1 and 2 workers (--trajects, --concurrency), a feed burst of five signals to each
+                    of the first --capacity count of open trajects, memory; writes bench/results/cluster.json`;
 
 /** Thrown when the command line holds a value the benchmark cannot use; the message names each option. */
 export class OptionsError extends Error {
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         'capacity-seconds': { type: 'string' },
         only: { type: 'string' },
         out: { type: 'string' },
+        server: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
