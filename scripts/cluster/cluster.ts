@@ -50,7 +50,7 @@ const RETENTION = '7 days';
 /** The gRPC status codes met while the cluster comes up. */
 const ALREADY_EXISTS = 6;
 
-/** The HTTP gateway's entry point, once the project has one: started beside the workers when it is built. */
+/** The HTTP gateway's own entry point: started beside the workers. */
 const GATEWAY_ENTRY = join('dist', 'gateway', 'main.js');
 
 export interface ClusterOptions extends Omit<LayoutOptions, 'dir'> {
@@ -221,8 +221,9 @@ export class Cluster {
         ...inheritedEnv(),
         ...this.clientEnv,
         TIDW_DATA_DIR: join(this.layout.dir, 'workers', String(index)),
-        // Several workers on one machine: no shared Prometheus port.
+        // Several workers on one machine: no shared Prometheus port, and the HTTP door runs as a process of its own.
         TIDW_METRICS_PORT: '0',
+        TIDW_HTTP_PORT: '0',
       },
       cluster: this.layout.dir,
       log,
@@ -258,22 +259,47 @@ export class Cluster {
   }
 
   /**
-   * The seam for the HTTP gateway: when the project has built one, it runs beside the workers against this cluster.
-   * Its own settings (port, identity providers) come from the environment `npm run cluster` runs in.
+   * The HTTP gateway as a process of its own (dist/gateway/main.js) on TIDW_HTTP_PORT (default 8080; 0: none), against
+   * this cluster. Without TIDW_OIDC_ISSUER in the environment it runs the development issuer, as `npm start` does: this
+   * is a local cluster. A gateway that cannot start (its port taken) is reported and leaves the cluster running.
    */
   private async startGateway(): Promise<void> {
     const entry = join(projectRoot(), GATEWAY_ENTRY);
-    if (!existsSync(entry) || this.processPid('gateway')) return;
+    const port = process.env.TIDW_HTTP_PORT ?? '8080';
+    if (port === '0' || !existsSync(entry) || this.processPid('gateway')) return;
+    const log = join(this.layout.dir, 'logs', 'gateway.log');
+    const from = logSize(log);
     const pid = await startDetached({
       command: process.execPath,
       args: [entry],
-      env: { ...inheritedEnv(), ...this.clientEnv },
+      env: {
+        ...inheritedEnv(),
+        ...this.clientEnv,
+        TIDW_HTTP_PORT: port,
+        TIDW_DATA_DIR: join(this.layout.dir, 'gateway'),
+        ...(process.env.TIDW_OIDC_ISSUER ? {} : { TIDW_DEV_ISSUER: 'true' }),
+      },
       cluster: this.layout.dir,
-      log: join(this.layout.dir, 'logs', 'gateway.log'),
+      log,
       cwd: projectRoot(),
     });
     writePid(this.layout, 'gateway', pid);
-    this.logger.info({ 'gateway.pid': pid }, 'gateway started');
+    let started = false;
+    await waitUntil(
+      'the gateway to listen',
+      () => {
+        if (!isAlive(pid)) return true;
+        started = readFrom(log, from).includes('gateway listening');
+        return started;
+      },
+      60_000,
+      250,
+    );
+    if (started) this.logger.info({ 'gateway.pid': pid, 'gateway.port': Number(port) }, 'gateway started');
+    else {
+      removePid(this.layout, 'gateway');
+      this.logger.warn({ 'gateway.log': log }, 'gateway did not start; the cluster runs without it');
+    }
   }
 
   private async connect(): Promise<Connection> {

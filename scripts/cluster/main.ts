@@ -45,7 +45,9 @@ function describe(cluster: Cluster, pids: Record<string, number>): string {
     [
       'gateway',
       '-',
-      pids.gateway ? pid('gateway') : 'not part of this build (starts when dist/gateway/main.js exists)',
+      pids.gateway
+        ? `${pid('gateway')}, http://127.0.0.1:${process.env.TIDW_HTTP_PORT ?? '8080'}/v1, log ${join(dir, 'logs', 'gateway.log')}`
+        : 'not running (TIDW_HTTP_PORT=0, or its port was taken: see logs/gateway.log)',
     ],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));

@@ -44,6 +44,8 @@ let bundle: WorkflowBundle;
 const logger = pino({ level: process.env.TIDW_DRILL_LOG ?? 'warn' });
 
 beforeAll(async () => {
+  // The drills talk to the engine through the SDK; the cluster's HTTP gateway would only hold a port.
+  process.env.TIDW_HTTP_PORT = '0';
   dir = mkdtempSync(join(tmpdir(), 'tidw-cluster-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
   cluster = await Cluster.open({
