@@ -3,6 +3,7 @@ import { row, type Row } from './report';
 import { percentile } from './stats';
 import type { VariantName } from './variants';
 import type { CapacityResult } from './workloads/capacity';
+import type { GatewayResult } from './workloads/gateway';
 import type { HistorySize } from './workloads/history';
 import type { LatencyRound } from './workloads/latency';
 import type { MachineRound } from './workloads/machine';
@@ -18,6 +19,8 @@ export interface WorkloadResults {
   replay?: PerVariant<ReplayPass[]>;
   capacity?: PerVariant<CapacityResult>;
   machine?: PerVariant<MachineRound[]>;
+  /** The HTTP door against the SDK directly: `engine` is through the gateway, `baseline` the SDK. */
+  gateway?: GatewayResult;
 }
 
 const GiB = 2 ** 30;
@@ -118,6 +121,35 @@ function capacityRows(capacity: NonNullable<WorkloadResults['capacity']>, counts
     ),
   );
   return rows;
+}
+
+/** The gateway's rows: its column is "engine", the SDK called directly is "baseline". */
+function gatewayRows(g: GatewayResult): Row[] {
+  const { gateway, sdk } = g.latenciesMs;
+  return [
+    row(
+      'Update round trip p50, through the gateway vs the SDK directly',
+      'ms',
+      percentile(gateway, 50),
+      percentile(sdk, 50),
+    ),
+    row(
+      'Update round trip p99, through the gateway vs the SDK directly',
+      'ms',
+      percentile(gateway, 99),
+      percentile(sdk, 99),
+      {
+        text: '≤ 1.1 × SDK',
+        met: (_gateway: number, ratio: number) => ratio <= 1.1,
+      },
+    ),
+    row(
+      `Status reads at ${g.options.clients} clients, through the gateway vs the SDK directly`,
+      'reads/s',
+      g.statusReadsPerSecond.gateway,
+      g.statusReadsPerSecond.sdk,
+    ),
+  ];
 }
 
 export function figures(results: WorkloadResults, capacityCounts: readonly number[]): Row[] {
@@ -261,5 +293,6 @@ export function figures(results: WorkloadResults, capacityCounts: readonly numbe
       ),
     );
   }
+  if (results.gateway) rows.push(...gatewayRows(results.gateway));
   return rows;
 }

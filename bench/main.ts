@@ -29,6 +29,7 @@ import { elapsedMs } from './stats';
 import { describeMachine, describeVersions } from './system';
 import { variants, type Variant } from './variants';
 import { runCapacity } from './workloads/capacity';
+import { runGatewayWorkload } from './workloads/gateway';
 import { runHistoryWorkload } from './workloads/history';
 import { runLatencyRound } from './workloads/latency';
 import { machineRound } from './workloads/machine';
@@ -225,6 +226,16 @@ async function main(): Promise<number> {
             });
           }
         }
+      });
+    }
+
+    if (only.has('gateway')) {
+      await workload('gateway', async () => {
+        results.gateway = await runGatewayWorkload(
+          teardown,
+          { seconds: options.duration / 2, clients: options['gateway-clients'] },
+          logger,
+        );
       });
     }
 

@@ -2,7 +2,15 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const workloadNames = ['throughput', 'latency', 'replay', 'history', 'capacity', 'machine'] as const;
+export const workloadNames = [
+  'throughput',
+  'latency',
+  'replay',
+  'history',
+  'capacity',
+  'machine',
+  'gateway',
+] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
 const count = (fallback: number, max: number) =>
@@ -20,6 +28,9 @@ const OptionsSchema = z
     duration: count(16, 3_600).describe('seconds of latency measurement per variant'),
     seed: z.coerce.number({ message: 'expected a number' }).int().default(20260105),
     histories: count(8, 1_000).describe('three-year trajects per variant, for history size and replay'),
+    'gateway-clients': count(50, 2_000).describe(
+      'clients reading status at once through the gateway and the SDK',
+    ),
     capacity: z
       .string()
       .regex(/^\d+(,\d+)*$/, { message: 'expected ascending counts such as 1000,10000' })
@@ -59,6 +70,7 @@ export const usage = `npm run bench -- [options]
   --histories H     three-year trajects per variant for history size and replay (default 8)
   --capacity LIST   open trajects to hold for the memory figures (default 1000,10000)
   --capacity-seconds S  time box per variant for opening them (default 120)
+  --gateway-clients C  clients reading status at once, through the gateway and the SDK (default 50)
   --seed N          seed of every random choice (default 20260105)
   --only LIST       run only these workloads: ${workloadNames.join(', ')}
   --out FILE        where to write the results (default bench/results/latest.json for a full run,
@@ -83,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         duration: { type: 'string' },
         seed: { type: 'string' },
         histories: { type: 'string' },
+        'gateway-clients': { type: 'string' },
         capacity: { type: 'string' },
         'capacity-seconds': { type: 'string' },
         only: { type: 'string' },
