@@ -21,7 +21,8 @@ const colours: Record<Phase, string> = {
   ingetrokken: '#bab0ac',
 };
 
-function escape(text: string): string {
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -46,7 +47,7 @@ function swimlane(timeline: Timeline): string {
   const laneRows = lanes
     .map(
       (phase, i) =>
-        `<text class="lane-label" x="${left - 8}" y="${i * laneHeight + 17}" text-anchor="end">${escape(phase)}</text>` +
+        `<text class="lane-label" x="${left - 8}" y="${i * laneHeight + 17}" text-anchor="end">${escapeHtml(phase)}</text>` +
         `<line class="lane" x1="${left}" x2="${left + width}" y1="${i * laneHeight + laneHeight}" y2="${i * laneHeight + laneHeight}"/>`,
     )
     .join('');
@@ -56,20 +57,20 @@ function swimlane(timeline: Timeline): string {
       const until = p.until ? x(p.until) : left + width;
       const lane = lanes.indexOf(p.phase);
       const title = `${p.phase}: ${moment(p.from)} – ${p.until ? moment(p.until) : 'now'}`;
-      return `<rect class="phase-block" data-phase="${escape(p.phase)}" x="${from.toFixed(1)}" y="${lane * laneHeight + 4}" width="${Math.max(3, until - from).toFixed(1)}" height="${laneHeight - 8}" rx="3" fill="${colours[p.phase]}"><title>${escape(title)}</title></rect>`;
+      return `<rect class="phase-block" data-phase="${escapeHtml(p.phase)}" x="${from.toFixed(1)}" y="${lane * laneHeight + 4}" width="${Math.max(3, until - from).toFixed(1)}" height="${laneHeight - 8}" rx="3" fill="${colours[p.phase]}"><title>${escapeHtml(title)}</title></rect>`;
     })
     .join('');
   const invitations = timeline.invitations
     .map(
       (i) =>
-        `<circle class="marker invitation" cx="${x(i.at).toFixed(1)}" cy="${markerLane + 8}" r="5"><title>${escape(`invitation ${i.meeting} ${i.number}, ${moment(i.at)}, due ${moment(i.dueBy)} (${i.outcome})`)}</title></circle>`,
+        `<circle class="marker invitation" cx="${x(i.at).toFixed(1)}" cy="${markerLane + 8}" r="5"><title>${escapeHtml(`invitation ${i.meeting} ${i.number}, ${moment(i.at)}, due ${moment(i.dueBy)} (${i.outcome})`)}</title></circle>`,
     )
     .join('');
   const escalations = timeline.escalations
     .map((e) => {
       const cx = x(e.at);
       const cy = markerLane + 26;
-      return `<path class="marker escalation" d="M${(cx - 6).toFixed(1)},${cy + 5} L${cx.toFixed(1)},${cy - 6} L${(cx + 6).toFixed(1)},${cy + 5} Z"><title>${escape(`escalation ${e.kind}${e.reference ? ` ${e.reference}` : ''}, ${moment(e.at)}${e.caseConsultation ? ', case consultation' : ''}`)}</title></path>`;
+      return `<path class="marker escalation" d="M${(cx - 6).toFixed(1)},${cy + 5} L${cx.toFixed(1)},${cy - 6} L${(cx + 6).toFixed(1)},${cy + 5} Z"><title>${escapeHtml(`escalation ${e.kind}${e.reference ? ` ${e.reference}` : ''}, ${moment(e.at)}${e.caseConsultation ? ', case consultation' : ''}`)}</title></path>`;
     })
     .join('');
   const ticks = Array.from({ length: 6 }, (_, k) => {
@@ -78,7 +79,7 @@ function swimlane(timeline: Timeline): string {
     return `<text class="tick" x="${x(t).toFixed(1)}" y="${height - 4}" text-anchor="${anchor}">${day(t)}</text>`;
   }).join('');
   return (
-    `<svg class="swimlane" viewBox="0 0 ${left + width + 20} ${height}" width="${left + width + 20}" height="${height}" role="img" aria-label="phases of traject ${escape(timeline.trajectRef)}">` +
+    `<svg class="swimlane" viewBox="0 0 ${left + width + 20} ${height}" width="${left + width + 20}" height="${height}" role="img" aria-label="phases of traject ${escapeHtml(timeline.trajectRef)}">` +
     laneRows +
     blocks +
     `<text class="lane-label" x="${left - 8}" y="${markerLane + 12}" text-anchor="end">invitations</text>${invitations}` +
@@ -99,22 +100,22 @@ function row(e: TimelineEntry): string {
   ];
   const effects = e.effects.map((f) => `${f.type}: ${f.about} — ${f.outcome}`);
   return (
-    `<tr class="${e.refused ? 'refused' : e.source}"><td>${escape(moment(e.at))}</td><td>${escape(phase)}</td>` +
-    `<td>${escape(e.event)}${e.refused ? `<br><small>refused: ${escape(e.refused.code)} (${escape(e.refused.rule)})</small>` : ''}</td>` +
-    `<td>${escape(actor)}</td><td>${timers.map(escape).join('<br>')}</td><td>${effects.map(escape).join('<br>')}</td></tr>`
+    `<tr class="${e.refused ? 'refused' : e.source}"><td>${escapeHtml(moment(e.at))}</td><td>${escapeHtml(phase)}</td>` +
+    `<td>${escapeHtml(e.event)}${e.refused ? `<br><small>refused: ${escapeHtml(e.refused.code)} (${escapeHtml(e.refused.rule)})</small>` : ''}</td>` +
+    `<td>${escapeHtml(actor)}</td><td>${timers.map(escapeHtml).join('<br>')}</td><td>${effects.map(escapeHtml).join('<br>')}</td></tr>`
   );
 }
 
 /** The timeline as a self-contained HTML page. */
 export function timelineHtml(timeline: Timeline): string {
   const verified = timeline.verified.mismatches.length
-    ? `<span class="bad">does not match the recorded statuses: ${timeline.verified.mismatches.map(escape).join('; ')}</span>`
+    ? `<span class="bad">does not match the recorded statuses: ${timeline.verified.mismatches.map(escapeHtml).join('; ')}</span>`
     : `<span class="good">matches all ${timeline.verified.checks} statuses the workflow recorded</span>`;
   return `<!doctype html>
 <html lang="nl">
 <head>
 <meta charset="utf-8">
-<title>Tijdlijn traject ${escape(timeline.trajectRef)}</title>
+<title>Tijdlijn traject ${escapeHtml(timeline.trajectRef)}</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
   h1 { font-size: 20px; margin: 0 0 4px; }
@@ -129,8 +130,8 @@ export function timelineHtml(timeline: Timeline): string {
 </style>
 </head>
 <body>
-<h1>Traject ${escape(timeline.trajectRef)}</h1>
-<div class="facts">${escape(timeline.region)} · ${timeline.runs} run(s) · phase now <b>${escape(timeline.status.phase)}</b> ·
+<h1>Traject ${escapeHtml(timeline.trajectRef)}</h1>
+<div class="facts">${escapeHtml(timeline.region)} · ${timeline.runs} run(s) · phase now <b>${escapeHtml(timeline.status.phase)}</b> ·
 ${timeline.invitations.length} invitation(s) · ${timeline.escalations.length} escalation(s) · ${timeline.refusedSignals} refused signal(s) · reconstruction ${verified}</div>
 ${swimlane(timeline)}
 <table>

@@ -7,15 +7,8 @@
  */
 import { escalationKinds, indicators } from '../../machines';
 import type { Figures } from './figures';
+import { escapeHtml } from '../audit/timeline-html';
 import { offerPromise, type EvaluationReport } from './report';
-
-// The timeline page keeps its escaping helper to itself; this is the same five-character escape.
-function escape(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
 
 const palette = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948'];
 
@@ -62,7 +55,7 @@ export function barChart(chart: BarChart): string {
   const axis = [0, 0.25, 0.5, 0.75, 1]
     .map((k) => {
       const v = (max / 1.1) * k;
-      return `<line class="grid" x1="${left}" x2="${plotRight}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="tick" x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escape(format(chart.unit === '%' ? v : Math.round(v * 10) / 10, chart.unit))}</text>`;
+      return `<line class="grid" x1="${left}" x2="${plotRight}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="tick" x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(format(chart.unit === '%' ? v : Math.round(v * 10) / 10, chart.unit))}</text>`;
     })
     .join('');
   const bars = chart.categories
@@ -72,28 +65,28 @@ export function barChart(chart: BarChart): string {
         .map((s, i) => {
           const v = s.values[c];
           if (v === null || v === undefined) return '';
-          return `<rect x="${(x0 + i * (bar + 2)).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotHeight - y(v)).toFixed(1)}" fill="${palette[i % palette.length]}"><title>${escape(`${category}, ${s.name}: ${format(v, chart.unit)}`)}</title></rect>`;
+          return `<rect x="${(x0 + i * (bar + 2)).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotHeight - y(v)).toFixed(1)}" fill="${palette[i % palette.length]}"><title>${escapeHtml(`${category}, ${s.name}: ${format(v, chart.unit)}`)}</title></rect>`;
         })
         .join('');
-      const text = `<text class="tick" transform="translate(${(x0 + (group - 16) / 2).toFixed(1)},${top + plotHeight + 12}) rotate(30)">${escape(category)}</text>`;
+      const text = `<text class="tick" transform="translate(${(x0 + (group - 16) / 2).toFixed(1)},${top + plotHeight + 12}) rotate(30)">${escapeHtml(category)}</text>`;
       return rects + text;
     })
     .join('');
   const references = (chart.references ?? [])
     .map(
       (r) =>
-        `<line class="reference" x1="${left}" x2="${plotRight}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}"/><text class="tick" x="${plotRight - 2}" y="${(y(r.value) - 3).toFixed(1)}" text-anchor="end">${escape(r.label)}</text>`,
+        `<line class="reference" x1="${left}" x2="${plotRight}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}"/><text class="tick" x="${plotRight - 2}" y="${(y(r.value) - 3).toFixed(1)}" text-anchor="end">${escapeHtml(r.label)}</text>`,
     )
     .join('');
   const legend = chart.series
     .map(
       (s, i) =>
-        `<span class="key"><span class="swatch" style="background:${palette[i % palette.length]}"></span>${escape(s.name)}</span>`,
+        `<span class="key"><span class="swatch" style="background:${palette[i % palette.length]}"></span>${escapeHtml(s.name)}</span>`,
     )
     .join(' ');
   const svg =
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${titleId} ${descId}">` +
-    `<title id="${titleId}">${escape(chart.title)}</title><desc id="${descId}">${escape(chart.desc)}</desc>` +
+    `<title id="${titleId}">${escapeHtml(chart.title)}</title><desc id="${descId}">${escapeHtml(chart.desc)}</desc>` +
     axis +
     bars +
     references +
@@ -101,14 +94,14 @@ export function barChart(chart: BarChart): string {
   const tableRows = chart.categories
     .map(
       (category, c) =>
-        `<tr><th scope="row">${escape(category)}</th>${chart.series.map((s) => `<td>${escape(format(s.values[c] ?? null, chart.unit))}</td>`).join('')}</tr>`,
+        `<tr><th scope="row">${escapeHtml(category)}</th>${chart.series.map((s) => `<td>${escapeHtml(format(s.values[c] ?? null, chart.unit))}</td>`).join('')}</tr>`,
     )
     .join('');
   const table =
-    `<table class="data"><caption>${escape(chart.title)} (${escape(chart.unit)})</caption>` +
-    `<thead><tr><th scope="col"></th>${chart.series.map((s) => `<th scope="col">${escape(s.name)}</th>`).join('')}</tr></thead>` +
+    `<table class="data"><caption>${escapeHtml(chart.title)} (${escapeHtml(chart.unit)})</caption>` +
+    `<thead><tr><th scope="col"></th>${chart.series.map((s) => `<th scope="col">${escapeHtml(s.name)}</th>`).join('')}</tr></thead>` +
     `<tbody>${tableRows}</tbody></table>`;
-  return `<section class="figure" id="${escape(chart.id)}"><h2>${escape(chart.title)}</h2><p class="legend">${legend}</p><div class="pair">${svg}${table}</div></section>`;
+  return `<section class="figure" id="${escapeHtml(chart.id)}"><h2>${escapeHtml(chart.title)}</h2><p class="legend">${legend}</p><div class="pair">${svg}${table}</div></section>`;
 }
 
 /** The charts of a report, in the order the partners' questions come (seed 000, 003). */
@@ -229,10 +222,10 @@ export function reportCharts(report: EvaluationReport): BarChart[] {
 export function reportHtml(report: EvaluationReport): string {
   const comparison =
     report.scenarios.length > 1
-      ? `<table class="data"><caption>Scenario's naast elkaar</caption><thead><tr><th scope="col"></th>${report.scenarios.map((s) => `<th scope="col">${escape(s.name)}</th>`).join('')}</tr></thead><tbody>${report.comparison
+      ? `<table class="data"><caption>Scenario's naast elkaar</caption><thead><tr><th scope="col"></th>${report.scenarios.map((s) => `<th scope="col">${escapeHtml(s.name)}</th>`).join('')}</tr></thead><tbody>${report.comparison
           .map(
             (row) =>
-              `<tr><th scope="row">${escape(row.label)}</th>${row.values.map((v) => `<td>${escape(format(v, row.figure.endsWith('Share') ? '%' : ''))}</td>`).join('')}</tr>`,
+              `<tr><th scope="row">${escapeHtml(row.label)}</th>${row.values.map((v) => `<td>${escapeHtml(format(v, row.figure.endsWith('Share') ? '%' : ''))}</td>`).join('')}</tr>`,
           )
           .join('')}</tbody></table>`
       : '';
@@ -240,15 +233,15 @@ export function reportHtml(report: EvaluationReport): string {
     .map((s) => {
       const p = s.parameters;
       return p
-        ? `<li><b>${escape(s.name)}</b>: ${escape(`${p.clients} cliënten in ${p.years} jaar vanaf ${p.start}, ${p.offersPerMonth} aanbiedingen per maand, seed ${p.seed}`)}</li>`
-        : `<li><b>${escape(s.name)}</b></li>`;
+        ? `<li><b>${escapeHtml(s.name)}</b>: ${escapeHtml(`${p.clients} cliënten in ${p.years} jaar vanaf ${p.start}, ${p.offersPerMonth} aanbiedingen per maand, seed ${p.seed}`)}</li>`
+        : `<li><b>${escapeHtml(s.name)}</b></li>`;
     })
     .join('');
   return `<!doctype html>
 <html lang="nl">
 <head>
 <meta charset="utf-8">
-<title>Evaluatie convenant ${escape(report.region)}</title>
+<title>Evaluatie convenant ${escapeHtml(report.region)}</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
   h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 4px; }
@@ -266,8 +259,8 @@ export function reportHtml(report: EvaluationReport): string {
 </style>
 </head>
 <body>
-<h1>Halfjaarlijkse evaluatie convenant ${escape(report.region)}${report.kind === 'simulation' ? ' — simulatie' : ''}</h1>
-<div class="facts">${escape(report.from.slice(0, 10))} tot ${escape(report.until.slice(0, 10))} · ${escape(report.format)}</div>
+<h1>Halfjaarlijkse evaluatie convenant ${escapeHtml(report.region)}${report.kind === 'simulation' ? ' — simulatie' : ''}</h1>
+<div class="facts">${escapeHtml(report.from.slice(0, 10))} tot ${escapeHtml(report.until.slice(0, 10))} · ${escapeHtml(report.format)}</div>
 <ul>${parameters}</ul>
 ${comparison}
 ${reportCharts(report).map(barChart).join('\n')}

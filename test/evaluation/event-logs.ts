@@ -7,7 +7,7 @@
  */
 import { presetCovenants, type CoordinatorEvent, type Role } from '../../machines';
 import type { TrajectEventLog } from '../../client/evaluation';
-import { actorFor } from '../support/model';
+import { actorFor, goodIndicators } from '../support/model';
 
 export const almere = presetCovenants.almere!;
 export const AS_OF = '2026-07-01T00:00:00.000Z';
@@ -37,15 +37,7 @@ function log(
 }
 
 const granted = { searchProfile: { districts: [] } };
-const allGood = {
-  dak: 'goed',
-  inkomen: 'goed',
-  daginvulling: 'goed',
-  ondersteuning: 'goed',
-  eigenaarschap: 'goed',
-  huurbetaling: 'goed',
-  overlast: 'goed',
-};
+const allGood = goodIndicators;
 
 /** A: housed quickly; kennismakingsgesprek in time; rent arrears resolved two weeks after their follow-up date. */
 export const trajectA = log('eval-a', '2026-01-05', [

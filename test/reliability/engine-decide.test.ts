@@ -12,7 +12,7 @@ import {
   type CoordinatorEventType,
   type Role,
 } from '../../machines';
-import { actorFor, initialModel, send, START, type ModelState } from '../support/model';
+import { actorFor, goodIndicators, initialModel, send, START, type ModelState } from '../support/model';
 
 const almere = presetCovenants.almere!;
 const as = (role: Role): Actor => actorFor(almere, role);
@@ -209,15 +209,7 @@ describe('refusals say the rule failing now, in the covenant’s terms (item 15)
             'EVALUATIE_VASTGELEGD',
             'zorgaanbieder',
             {
-              indicators: {
-                dak: 'goed',
-                inkomen: 'goed',
-                daginvulling: 'goed',
-                ondersteuning: 'goed',
-                eigenaarschap: 'goed',
-                huurbetaling: 'goed',
-                overlast: 'goed',
-              },
+              indicators: goodIndicators,
               advice: 'verlengen',
             },
           ],
