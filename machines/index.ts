@@ -8,6 +8,8 @@ export * from './covenant';
 export * from './covenant-terms';
 export * from './events';
 export { demoCovenant, presetCovenants, presetCovenantIds } from './covenants';
+export { covenantNames, covenantRef, covenantVersions, resolveCovenant } from './covenants/versions';
+export * from './covenant-diff';
 export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';
 export {
   defaultOrganisation,
