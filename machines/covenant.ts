@@ -242,14 +242,6 @@ export const CovenantSchema = z
   });
 
 export type Covenant = z.infer<typeof CovenantSchema>;
-
-/** Who may move a running traject onto another covenant version when the covenant names nobody: the gemeente. */
-export const DEFAULT_MIGRATION_ROLES: readonly z.infer<typeof RoleSchema>[] = ['gemeente'];
-
-/** The roles that may send CONVENANT_GEWIJZIGD under this covenant. */
-export function migrationRoles(covenant: Pick<Covenant, 'migration'>): z.infer<typeof RoleSchema>[] {
-  return [...(covenant.migration ?? DEFAULT_MIGRATION_ROLES)];
-}
 export type CovenantInput = z.input<typeof CovenantSchema>;
 
 export type { CovenantProblem } from './covenant-terms';

@@ -36,3 +36,6 @@ export {
   type PendingTimer,
   type Step,
 } from './traject/interpreter';
+export { contextUnderCovenant, DEFAULT_MIGRATION_ROLES, migrationRoles } from './traject/covenant-change';
+export * from './traject/migration';
+export * from './traject/dry-run';
