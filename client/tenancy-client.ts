@@ -35,13 +35,16 @@ import {
 } from '../machines';
 import type { tenancyWorkflow } from '../workflows';
 import {
+  changeCovenantUpdate,
   eraseUpdate,
   eventsQuery,
+  migrationStateQuery,
   sendEventUpdate,
   statusQuery,
   TASK_QUEUE,
   workflowIdFor,
   type EventLogEntry,
+  type MigrationState,
   type TrajectStatus,
 } from '../workflows/messages';
 import {
@@ -502,6 +505,34 @@ export class TenancyClient {
     }
     if (isNotFound(err)) return new TrajectNotFound(clientRef);
     return err;
+  }
+
+  /**
+   * Moves a running traject onto another version of its covenant (CONVENANT_GEWIJZIGD): the covenant is checked
+   * against the schema here, the traject checks the actor's role (the covenant's `migration` list), the reason, the
+   * region and the version again. Returns the new status, or throws the typed refusal (nothing changed).
+   */
+  async changeCovenant(
+    clientRef: string,
+    change: { actor: Actor; covenant: Covenant; reason: string },
+  ): Promise<TrajectStatus> {
+    const covenant = parse(CovenantSchema, change.covenant, 'covenant');
+    try {
+      return await this.workflow(clientRef).executeUpdate(changeCovenantUpdate, {
+        args: [{ actor: change.actor, covenant, reason: change.reason }],
+      });
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /** The traject's machine state and pending timers, for a dry run of a covenant change (`previewMigration`). */
+  async migrationState(clientRef: string): Promise<MigrationState> {
+    try {
+      return await this.workflow(clientRef).query(migrationStateQuery);
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type {
   Actor,
   Covenant,
+  CovenantChangeArgs,
   Effect,
   EventInput,
   Origin,
@@ -115,6 +116,19 @@ export interface EraseArgs {
  * `erase`) destroys its data key. Returns when it was erased.
  */
 export const eraseUpdate = defineUpdate<{ erasedAt: string }, [EraseArgs]>('erase');
+
+/**
+ * Moves the traject onto another version of its covenant (CONVENANT_GEWIJZIGD, issue 15): checked by the machine's
+ * `decideCovenantChange` in the validator, so a refused change never enters history; returns the new status.
+ */
+export const changeCovenantUpdate = defineUpdate<TrajectStatus, [CovenantChangeArgs]>('changeCovenant');
+
+/** What a dry run of a covenant change needs: the machine's snapshot (persisted form) and its pending timers. */
+export interface MigrationState {
+  snapshot: unknown;
+  timers: PendingTimer[];
+}
+export const migrationStateQuery = defineQuery<MigrationState>('migrationState');
 
 /** The details of a refused event (the failure's type is the refusal's code). */
 export type RefusalDetails = Refusal;

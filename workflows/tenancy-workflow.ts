@@ -23,19 +23,29 @@ import {
 import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 // Machine modules are imported one by one so the workflow bundle leaves out the covenant presets, the covenant schema
 // and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
-import type { CoordinatorEvent, PendingTimer, Refusal, Step, TrajectSnapshot } from '../machines';
+import type {
+  CoordinatorEvent,
+  CovenantChangedEvent,
+  PendingTimer,
+  Refusal,
+  Step,
+  TrajectSnapshot,
+} from '../machines';
 import { covenantTermProblems } from '../machines/covenant-terms';
 import { ActorSchema, EventInputSchema, eventFingerprint } from '../machines/events';
 import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
+import { decideCovenantChange } from '../machines/traject/migration';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
 import { rulesFor } from './patches';
 import {
+  changeCovenantUpdate,
   eraseUpdate,
   eventsQuery,
   isUnencryptedPayload,
+  migrationStateQuery,
   PAYLOAD_NOT_ENCRYPTED,
   reportEventSignal,
   sendEventUpdate,
@@ -258,7 +268,11 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     });
   };
 
-  const take = (event: CoordinatorEvent, source: 'update' | 'signal', key?: string) => {
+  const take = (
+    event: CoordinatorEvent | CovenantChangedEvent,
+    source: 'update' | 'signal',
+    key?: string,
+  ) => {
     const before = phaseOf(snapshot);
     apply(takeEvent(snapshot, pending, event), event.at);
     record({
@@ -362,6 +376,34 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       },
     },
   );
+
+  // A covenant change: no patch needed, since a history recorded before it holds no such update and replays as before.
+  setHandler(migrationStateQuery, () => ({
+    snapshot: trajectMachine.getPersistedSnapshot(snapshot),
+    timers: pending.slice(),
+  }));
+  setHandler(
+    changeCovenantUpdate,
+    (args) => {
+      notClosing();
+      take(checkCovenantChange(args), 'update');
+      return status();
+    },
+    {
+      validator: (args) => {
+        notClosing();
+        checkCovenantChange(args);
+      },
+    },
+  );
+
+  /** The covenant change as the machine takes it, at workflow time; throws the typed refusal. */
+  function checkCovenantChange(args: unknown): CovenantChangedEvent {
+    if (isUnencryptedPayload(args)) throw unencryptedFailure();
+    const decided = decideCovenantChange(snapshot, args, now());
+    if (!decided.ok) throw refusalFailure(decided.refusal);
+    return decided.event;
+  }
 
   /** Who asks for erasure, if the covenant lets them; throws the typed refusal. */
   function checkEraser(args: EraseArgs) {

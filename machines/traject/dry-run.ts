@@ -3,10 +3,12 @@
  * transition the migration runs (CONVENANT_GEWIJZIGD through the interpreter), followed by the deadlines that then
  * lie in the past and fire at once, exactly as the workflow fires them. Pure; the dry run and the migration agree.
  */
+import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { CovenantChangedEvent } from '../events';
 import { addDuration, isAtOrAfter } from '../duration';
 import type { TrajectContext } from './context';
 import { fireNext, takeEvent, type PendingTimer, type Step } from './interpreter';
+import { trajectMachine } from './machine';
 import type { TrajectSnapshot } from './status';
 
 /** One deadline the change moves, adds or drops: a pending timer, by id. */
@@ -120,4 +122,10 @@ export function previewMigration(
     escalationsClosed: [...openBefore].filter((id) => !openAfter.has(id)),
     after: { snapshot: last.snapshot, timers: last.timers },
   };
+}
+
+/** A snapshot in its persisted form (the `migrationState` query's) as the machine takes it again; never started. */
+export function reviveSnapshot(persisted: unknown): TrajectSnapshot {
+  const machine: AnyStateMachine = trajectMachine;
+  return createActor(machine, { snapshot: persisted as Snapshot<unknown> }).getSnapshot() as TrajectSnapshot;
 }
