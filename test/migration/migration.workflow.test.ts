@@ -20,6 +20,8 @@ import {
   migrationStateQuery,
   statusQuery,
 } from '../../workflows/messages';
+import { buildTimeline } from '../../client/audit/timeline';
+import { fetchHistoryChain } from '../../client/history';
 import { actorFor } from '../support/model';
 import { timeSkippingSuite } from '../support/temporal';
 import { TrajectDriver } from '../support/workflow-driver';
@@ -113,6 +115,20 @@ test('three weeks after signing, almere@2023-01: the dry run predicts the workfl
       ['CONVENANT_GEWIJZIGD', 'update', 'gemeente'],
       ['KENNISMAKING_TERMIJN', 'timer', undefined],
     ]);
+
+    // The audit timeline replays the change from the history, as the workflow took it.
+    const timeline = await buildTimeline({
+      workflowId: driver.workflowId,
+      runs: await fetchHistoryChain(suite.env.client, driver.workflowId),
+    });
+    const change = timeline.entries.find((e) => e.event === 'CONVENANT_GEWIJZIGD');
+    expect(change).toMatchObject({
+      source: 'update',
+      actor: { role: 'gemeente' },
+      data: { covenant: 'almere', version: '2023-01', reason },
+    });
+    expect(change?.timersCancelled).toContain(timerIds.kennismakingsgesprek);
+    expect(timeline.verified.mismatches).toEqual([]);
   } finally {
     await driver.finish();
   }
