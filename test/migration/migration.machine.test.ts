@@ -18,7 +18,7 @@ import {
   type PendingTimer,
 } from '../../machines';
 import { actorFor, fireDue, initialModel, type ModelState } from '../support/model';
-import { shortestPathsToStates } from '../support/paths';
+import { shortestPathsThroughTransitions, shortestPathsToStates } from '../support/paths';
 import { runScenario, scenarios } from '../support/scenarios';
 
 const v2021 = resolveCovenant('almere@2021-10')!;
@@ -67,6 +67,9 @@ function expectedDue(state: ModelState, timer: PendingTimer): string {
   }
 }
 
+/** Every timer a migration was checked on, so that the paths are seen to reach each kind. */
+const checkedTimers = new Set<string>();
+
 function checkMigrationAt(state: ModelState, label: string): void {
   const at = changeTime(state);
   const before = fireDue(state, at);
@@ -80,6 +83,7 @@ function checkMigrationAt(state: ModelState, label: string): void {
     ids: before.timers.map((t) => t.id).sort(),
   });
   for (const timer of before.timers) {
+    checkedTimers.add(timer.id.replace(/^overlast-\d+/, 'overlast'));
     const due = expectedDue(before, timer);
     const now = step.timers.find((t) => t.id === timer.id)!;
     expect({ label, timer: timer.id, due: now.event.at, fireAt: now.fireAt }).toEqual({
@@ -116,13 +120,30 @@ describe.each(scenarios.filter((s) => s.covenant.id === 'almere'))('$name', (sce
   });
 });
 
-describe('graph paths of the Almere covenant', () => {
-  const paths = shortestPathsToStates(v2021);
+describe('graph paths of the Almere covenant: to every state, and through every transition', () => {
+  const paths = [...shortestPathsToStates(v2021), ...shortestPathsThroughTransitions(v2021)];
   test.each(paths.map((p) => [p.name, p] as const))('%s', (_name, path) => {
     path.steps.forEach((s, i) =>
       checkMigrationAt((s.state as unknown as { context: ModelState }).context, `${path.name} #${i}`),
     );
   });
+});
+
+test('the paths migrated every kind of running timer', () => {
+  expect([...checkedTimers].sort()).toEqual(
+    expect.arrayContaining([
+      timerIds.urgencyDecision,
+      timerIds.offerReminder,
+      timerIds.offerEscalation,
+      timerIds.kennismakingsgesprek,
+      timerIds.evaluationInvitation,
+      timerIds.evaluationDue,
+      timerIds.arrearsFollowUp,
+      timerIds.waakvlamCheckIn,
+      'overlast-reactie',
+      'overlast-escalatie',
+    ]),
+  );
 });
 
 describe('a deadline that has passed under the new version', () => {
