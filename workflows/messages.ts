@@ -130,6 +130,25 @@ export interface MigrationState {
 }
 export const migrationStateQuery = defineQuery<MigrationState>('migrationState');
 
+/**
+ * A covenant change asked by the migration workflow (`covenantMigrationWorkflow`): a workflow cannot send an update,
+ * so it signals, and the traject answers with `covenantChangeReplySignal` to `replyTo`. Checked as the update is.
+ */
+export interface CovenantChangeRequest {
+  requestId: string;
+  replyTo: string;
+  change: CovenantChangeArgs;
+}
+export const changeCovenantSignal = defineSignal<[CovenantChangeRequest]>('changeCovenantRequest');
+
+/** A traject's answer to a CovenantChangeRequest: moved, skipped (already on that version, ended) or refused. */
+export interface CovenantChangeReply {
+  requestId: string;
+  result: 'migrated' | 'skipped' | 'failed';
+  reason?: string;
+}
+export const covenantChangeReplySignal = defineSignal<[CovenantChangeReply]>('covenantChangeReply');
+
 /** The details of a refused event (the failure's type is the refusal's code). */
 export type RefusalDetails = Refusal;
 

@@ -12,6 +12,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   patched,
@@ -41,7 +42,9 @@ import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
 import { rulesFor } from './patches';
 import {
+  changeCovenantSignal,
   changeCovenantUpdate,
+  covenantChangeReplySignal,
   eraseUpdate,
   eventsQuery,
   isUnencryptedPayload,
@@ -396,6 +399,23 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       },
     },
   );
+
+  // The migration workflow's request: taken as the update is, answered with a signal (a refusal is an answer too).
+  setHandler(changeCovenantSignal, (request) => {
+    let reply: { result: 'migrated' | 'skipped' | 'failed'; reason?: string };
+    try {
+      take(checkCovenantChange(request.change), 'signal');
+      reply = { result: 'migrated' };
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure)) throw err;
+      const refusal = err.details?.[0] as Refusal | undefined;
+      const skipped = refusal?.rule === 'covenant.version' || snapshot.status !== 'active';
+      reply = { result: skipped ? 'skipped' : 'failed', reason: err.message };
+    }
+    void getExternalWorkflowHandle(request.replyTo)
+      .signal(covenantChangeReplySignal, { requestId: request.requestId, ...reply })
+      .catch((err: unknown) => log.warn('covenant change reply not delivered', { err }));
+  });
 
   /** The covenant change as the machine takes it, at workflow time; throws the typed refusal. */
   function checkCovenantChange(args: unknown): CovenantChangedEvent {
