@@ -16,7 +16,7 @@ import {
   type MigrationPreview,
   type Phase,
 } from '../machines';
-import type { MigrationState, TrajectStatus } from '../workflows/messages';
+import type { MigrationProgress, MigrationState, TrajectStatus } from '../workflows/messages';
 import type { ListFilter, TrajectPage } from './tenancy-client';
 
 /** What the migration needs of the SDK (TenancyClient has it all). */
@@ -183,4 +183,39 @@ export function formatMigrationReport(report: MigrationReport): string {
     `${s.trajecten} trajecten: ${report.dryRun ? `${s.planned} would move` : `${s.migrated} migrated`}, ${s.skipped} skipped, ${s.failed} failed; ${s.deadlinesMoved} deadlines moved, ${s.overdue} overdue, ${s.escalationsOpened} escalations ${report.dryRun ? 'would open' : 'opened'}`,
   );
   return lines.join('\n');
+}
+
+/** The references of a region's running trajecten (of `phase`, if given), every page. */
+export async function runningTrajecten(
+  source: Pick<MigrationSource, 'list'>,
+  region: string,
+  phase?: Phase,
+): Promise<string[]> {
+  const refs: string[] = [];
+  let nextPageToken: string | undefined;
+  do {
+    const page = await source.list({
+      region,
+      ...(phase ? { phase } : {}),
+      pageSize: 1000,
+      ...(nextPageToken ? { nextPageToken } : {}),
+    });
+    refs.push(...page.items.filter((i) => i.running).map((i) => i.clientRef));
+    nextPageToken = page.nextPageToken;
+  } while (nextPageToken);
+  return refs;
+}
+
+/** The migration workflow's id for a region and version: one migration at a time per target. */
+export function migrationIdFor(region: string, to: Covenant): string {
+  return `covenant-migration-${region}-${covenantRef(to).replace('@', '-')}`;
+}
+
+/** The migration workflow's report as `tidw migrate` prints it. */
+export function formatMigrationProgress(migrationId: string, p: MigrationProgress): string {
+  return [
+    `${migrationId}:`,
+    ...p.outcomes.map((o) => `${o.clientRef}: ${o.result}${o.reason ? `: ${o.reason}` : ''}`),
+    `${p.total} trajecten: ${p.migrated} migrated, ${p.skipped} skipped, ${p.failed} failed${p.done < p.total ? `, ${p.total - p.done} to go` : ''}`,
+  ].join('\n');
 }

@@ -34,16 +34,20 @@ import {
   type Refusal,
 } from '../machines';
 import type { tenancyWorkflow } from '../workflows';
+import type { covenantMigrationWorkflow } from '../workflows/migration-workflow';
 import {
   changeCovenantUpdate,
   eraseUpdate,
   eventsQuery,
+  migrationProgressQuery,
   migrationStateQuery,
   sendEventUpdate,
   statusQuery,
   TASK_QUEUE,
   workflowIdFor,
   type EventLogEntry,
+  type CovenantMigrationInput,
+  type MigrationProgress,
   type MigrationState,
   type TrajectStatus,
 } from '../workflows/messages';
@@ -533,6 +537,29 @@ export class TenancyClient {
     } catch (err) {
       throw this.translate(err, clientRef);
     }
+  }
+
+  /**
+   * Starts the migration workflow that moves these trajecten onto `covenant` in batches (`covenantMigrationWorkflow`),
+   * under `migrationId`; returns at once. Started again under the same id after it ended, it skips what already moved.
+   */
+  async startCovenantMigration(migrationId: string, input: CovenantMigrationInput): Promise<void> {
+    const covenant = parse(CovenantSchema, input.covenant, 'covenant');
+    await this.client.workflow.start<typeof covenantMigrationWorkflow>('covenantMigrationWorkflow', {
+      taskQueue: this.options.taskQueue,
+      workflowId: migrationId,
+      args: [{ ...input, covenant }],
+    });
+  }
+
+  /** A migration's progress so far (`covenantMigrationWorkflow`). */
+  covenantMigrationProgress(migrationId: string): Promise<MigrationProgress> {
+    return this.client.workflow.getHandle(migrationId).query(migrationProgressQuery);
+  }
+
+  /** Waits for a migration to end; returns its report. */
+  covenantMigrationResult(migrationId: string): Promise<MigrationProgress> {
+    return this.client.workflow.getHandle<typeof covenantMigrationWorkflow>(migrationId).result();
   }
 }
 

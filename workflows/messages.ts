@@ -182,3 +182,36 @@ export function isUnencryptedPayload(value: unknown): boolean {
 export function workflowIdFor(trajectRef: string): string {
   return `traject-${trajectRef}`;
 }
+
+/** What the migration workflow (`covenantMigrationWorkflow`) is started with. */
+export interface CovenantMigrationInput {
+  clientRefs: string[];
+  covenant: Covenant;
+  actor: Actor;
+  reason: string;
+  /** Trajecten asked at once (default 10). */
+  batchSize?: number;
+  /** Milliseconds between batches (default 1000): the rate limit. */
+  pauseMs?: number;
+  /** Milliseconds to wait for a traject's answer before it counts as failed (default one minute). */
+  answerTimeoutMs?: number;
+  /** Outcomes of a previous run (continue-as-new). */
+  done?: MigrationOutcome[];
+}
+
+export interface MigrationOutcome {
+  clientRef: string;
+  result: 'migrated' | 'skipped' | 'failed';
+  reason?: string;
+}
+
+export interface MigrationProgress {
+  total: number;
+  done: number;
+  migrated: number;
+  skipped: number;
+  failed: number;
+  outcomes: MigrationOutcome[];
+}
+
+export const migrationProgressQuery = defineQuery<MigrationProgress>('migrationProgress');

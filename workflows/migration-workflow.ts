@@ -9,51 +9,24 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
   getExternalWorkflowHandle,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Actor, Covenant } from '../machines';
 import {
   changeCovenantSignal,
   covenantChangeReplySignal,
+  migrationProgressQuery,
   workflowIdFor,
   type CovenantChangeReply,
+  type CovenantMigrationInput,
+  type MigrationOutcome,
+  type MigrationProgress,
 } from './messages';
 
-export interface CovenantMigrationInput {
-  clientRefs: string[];
-  covenant: Covenant;
-  actor: Actor;
-  reason: string;
-  /** Trajecten asked at once (default 10). */
-  batchSize?: number;
-  /** Milliseconds between batches (default 1000): the rate limit. */
-  pauseMs?: number;
-  /** Milliseconds to wait for a traject's answer before it counts as failed (default one minute). */
-  answerTimeoutMs?: number;
-  /** Outcomes of a previous run (continue-as-new). */
-  done?: MigrationOutcome[];
-}
-
-export interface MigrationOutcome {
-  clientRef: string;
-  result: 'migrated' | 'skipped' | 'failed';
-  reason?: string;
-}
-
-export interface MigrationProgress {
-  total: number;
-  done: number;
-  migrated: number;
-  skipped: number;
-  failed: number;
-  outcomes: MigrationOutcome[];
-}
-
-export const migrationProgressQuery = defineQuery<MigrationProgress>('migrationProgress');
+export type { CovenantMigrationInput, MigrationOutcome, MigrationProgress } from './messages';
+export { migrationProgressQuery } from './messages';
 
 /** A run continues as new after this many trajecten, to keep its history short. */
 const PER_RUN = 500;

@@ -14,7 +14,13 @@ import {
   type Covenant,
 } from '../../machines';
 import { InvalidInput } from '../errors';
-import { formatMigrationReport, migrateRegion } from '../migration';
+import {
+  formatMigrationProgress,
+  formatMigrationReport,
+  migrateRegion,
+  migrationIdFor,
+  runningTrajecten,
+} from '../migration';
 import { parseActor } from './args';
 import type { TenancyClient } from '../tenancy-client';
 
@@ -94,7 +100,10 @@ export function registerMigrationCommands(program: Command, io: MigrationCommand
     )
     .option('--reason <text>', 'why (required; recorded with each change)', 'dry run')
     .option('--dry-run', 'change nothing: print what the change would do')
-    .option('--rate <n>', 'at most this many trajecten per second (default 5)')
+    .option(
+      '--rate <n>',
+      'at most this many trajecten per second (default 5): the batch size, one batch a second',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const parsed = MigrateArgsSchema.safeParse(opts);
       if (!parsed.success) {
@@ -115,15 +124,32 @@ export function registerMigrationCommands(program: Command, io: MigrationCommand
           { field: '--to', message: `a version of ${args.region}` },
         ]);
       }
-      const report = await migrateRegion(await io.connect(), {
-        region: args.region,
-        to,
-        ...(args.phase ? { phase: args.phase } : {}),
-        actor: parseActor(args.as),
+      const client = await io.connect();
+      const actor = parseActor(args.as);
+      if (args.dryRun) {
+        const report = await migrateRegion(client, {
+          region: args.region,
+          to,
+          ...(args.phase ? { phase: args.phase } : {}),
+          actor,
+          reason: args.reason,
+          dryRun: true,
+        });
+        io.print(report, () => formatMigrationReport(report));
+        return;
+      }
+      // The migration itself is a workflow of its own: it survives this process and resumes after a restart.
+      const migrationId = migrationIdFor(args.region, to);
+      const clientRefs = await runningTrajecten(client, args.region, args.phase);
+      await client.startCovenantMigration(migrationId, {
+        clientRefs,
+        covenant: to,
+        actor,
         reason: args.reason,
-        dryRun: args.dryRun,
-        ratePerSecond: args.rate,
+        batchSize: Math.max(1, Math.ceil(args.rate)),
+        pauseMs: 1000,
       });
-      io.print(report, () => formatMigrationReport(report));
+      const result = await client.covenantMigrationResult(migrationId);
+      io.print({ migrationId, ...result }, () => formatMigrationProgress(migrationId, result));
     });
 }

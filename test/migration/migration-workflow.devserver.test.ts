@@ -6,7 +6,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { resolveCovenant } from '../../machines';
+import { createTenancyClient } from '../../client/tenancy-client';
 import { bundleTenancyWorkflows } from '../../worker/worker';
+import { tidwWith } from '../support/cli';
 import { covenantMigrationWorkflow, migrationProgressQuery } from '../../workflows/migration-workflow';
 import { changeCovenantUpdate, eventsQuery, TASK_QUEUE } from '../../workflows/messages';
 import { actorFor } from '../support/model';
@@ -74,6 +76,51 @@ test('migrates in batches, resumes after the worker is restarted, and migrates n
       const log = await driver.handle.query(eventsQuery);
       expect(log.filter((e) => e.type === 'CONVENANT_GEWIJZIGD')).toHaveLength(1);
     }
+  } finally {
+    for (const driver of drivers) await driver.finish();
+    await worker.stop();
+  }
+});
+
+test('tidw migrate: the dry run per traject, then the migration workflow moves them', async () => {
+  const worker = await startWorker(env, bundle, recording.activities);
+  const drivers: TrajectDriver[] = [];
+  const tidw = tidwWith((covenants) => createTenancyClient({ address: env.address, covenants }));
+  const as = ['--as', 'gemeente:Gemeente Almere'];
+  try {
+    for (const ref of ['cli-mig-1', 'cli-mig-2']) {
+      const driver = await TrajectDriver.start(env, v2021, ref, recording.calls);
+      await driver.send({ type: 'INSTEMMING_GEGEVEN', actor: actorFor(v2021, 'client') });
+      drivers.push(driver);
+    }
+    let dry = await tidw('migrate', '--region', 'almere', '--to', 'almere@2023-01', ...as, '--dry-run');
+    // Visibility catches up with new trajecten in a moment.
+    for (let tries = 0; tries < 50 && !dry.out.includes('cli-mig-2'); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      dry = await tidw('migrate', '--region', 'almere', '--to', 'almere@2023-01', ...as, '--dry-run');
+    }
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('dry run: to almere@2023-01');
+    expect(dry.out).toContain('cli-mig-1 (urgentie): planned');
+    expect(dry.out).toMatch(/2 trajecten: 2 would move, 0 skipped, 0 failed/);
+    for (const driver of drivers) {
+      const log = await driver.handle.query(eventsQuery);
+      expect(log.some((e) => e.type === 'CONVENANT_GEWIJZIGD')).toBe(false);
+    }
+
+    const real = await tidw(
+      'migrate',
+      '--region',
+      'almere',
+      '--to',
+      'almere@2023-01',
+      ...as,
+      '--reason',
+      reason,
+    );
+    expect(real.code).toBe(0);
+    expect(real.out).toContain('covenant-migration-almere-almere-2023-01:');
+    expect(real.out).toContain('2 trajecten: 2 migrated, 0 skipped, 0 failed');
   } finally {
     for (const driver of drivers) await driver.finish();
     await worker.stop();
