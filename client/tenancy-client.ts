@@ -36,14 +36,21 @@ import {
   type Refusal,
 } from '../machines';
 import type { tenancyWorkflow } from '../workflows';
+import type { covenantMigrationWorkflow } from '../workflows/migration-workflow';
 import {
+  changeCovenantUpdate,
   eraseUpdate,
   eventsQuery,
+  migrationProgressQuery,
+  migrationStateQuery,
   sendEventUpdate,
   statusQuery,
   TASK_QUEUE,
   workflowIdFor,
   type EventLogEntry,
+  type CovenantMigrationInput,
+  type MigrationProgress,
+  type MigrationState,
   type TrajectStatus,
 } from '../workflows/messages';
 import {
@@ -605,6 +612,57 @@ export class TenancyClient {
     }
     if (isNotFound(err)) return new TrajectNotFound(clientRef);
     return this.unreachable(err);
+  }
+
+  /**
+   * Moves a running traject onto another version of its covenant (CONVENANT_GEWIJZIGD): the covenant is checked
+   * against the schema here, the traject checks the actor's role (the covenant's `migration` list), the reason, the
+   * region and the version again. Returns the new status, or throws the typed refusal (nothing changed).
+   */
+  async changeCovenant(
+    clientRef: string,
+    change: { actor: Actor; covenant: Covenant; reason: string },
+  ): Promise<TrajectStatus> {
+    const covenant = parse(CovenantSchema, change.covenant, 'covenant');
+    try {
+      return await this.workflow(clientRef).executeUpdate(changeCovenantUpdate, {
+        args: [{ actor: change.actor, covenant, reason: change.reason }],
+      });
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /** The traject's machine state and pending timers, for a dry run of a covenant change (`previewMigration`). */
+  async migrationState(clientRef: string): Promise<MigrationState> {
+    try {
+      return await this.workflow(clientRef).query(migrationStateQuery);
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+  }
+
+  /**
+   * Starts the migration workflow that moves these trajecten onto `covenant` in batches (`covenantMigrationWorkflow`),
+   * under `migrationId`; returns at once. Started again under the same id after it ended, it skips what already moved.
+   */
+  async startCovenantMigration(migrationId: string, input: CovenantMigrationInput): Promise<void> {
+    const covenant = parse(CovenantSchema, input.covenant, 'covenant');
+    await this.client.workflow.start<typeof covenantMigrationWorkflow>('covenantMigrationWorkflow', {
+      taskQueue: this.options.taskQueue,
+      workflowId: migrationId,
+      args: [{ ...input, covenant }],
+    });
+  }
+
+  /** A migration's progress so far (`covenantMigrationWorkflow`). */
+  covenantMigrationProgress(migrationId: string): Promise<MigrationProgress> {
+    return this.client.workflow.getHandle(migrationId).query(migrationProgressQuery);
+  }
+
+  /** Waits for a migration to end; returns its report. */
+  covenantMigrationResult(migrationId: string): Promise<MigrationProgress> {
+    return this.client.workflow.getHandle<typeof covenantMigrationWorkflow>(migrationId).result();
   }
 }
 

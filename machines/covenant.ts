@@ -38,6 +38,16 @@ const organisation = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 .&'-]{0,63}$/, {
 
 const roleList = z.array(RoleSchema).min(1, { message: 'name at least one role' });
 
+/** One value a covenant version changed, with its source. */
+const CovenantChangeSourceSchema = z
+  .object({
+    /** The changed value's path, such as `terms.kennismakingsgesprekWithin`. */
+    field: z.string().regex(/^[A-Za-z][A-Za-z0-9.]{0,79}$/, { message: 'expected a field path' }),
+    source: z.string().min(1).max(200),
+    assumption: z.boolean().default(false),
+  })
+  .strict();
+
 const TermsSchema = z
   .object({
     urgencyDecision: DurationSchema.describe(
@@ -143,6 +153,23 @@ export const CovenantSchema = z
       .array(z.string().refine(isCalendarDate, { message: 'expected a date such as 2027-12-24' }))
       .max(MAX_CLOSING_DAYS, { message: `at most ${MAX_CLOSING_DAYS} closing days` })
       .optional(),
+    /**
+     * The version of the region's covenant, `YYYY-MM` (`almere@2023-01`). Optional, like everything below: covenants
+     * of trajecten started before versions existed have none (their region's first version, see covenants/versions).
+     */
+    version: z
+      .string()
+      .regex(/^\d{4}-\d{2}$/, { message: 'expected a version such as 2023-01' })
+      .optional(),
+    /** The day this version takes effect for new trajecten; running ones move only by an explicit migration. */
+    effectiveFrom: z
+      .string()
+      .refine(isCalendarDate, { message: 'expected a date such as 2023-01-01' })
+      .optional(),
+    /** Where each value this version changed comes from (a seed, a decision), and whether it is an assumption. */
+    changes: z.array(CovenantChangeSourceSchema).max(100).optional(),
+    /** Who may move a running traject onto another covenant version (CONVENANT_GEWIJZIGD); default the gemeente. */
+    migration: roleList.optional(),
   })
   .strict()
   .superRefine((covenant, ctx) => {
@@ -181,6 +208,17 @@ export const CovenantSchema = z
         code: 'custom',
         path: ['erasure'],
         message: 'erasure is for the partners responsible for the data, not for an auditor or a neighbour',
+      });
+    }
+    if (
+      Array.isArray(covenant.migration) &&
+      covenant.migration.some((r) => r === 'auditor' || r === 'buurtbewoner' || r === 'client')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['migration'],
+        message:
+          'moving trajecten to another covenant version is for the partners, not for an auditor, neighbour or client',
       });
     }
     for (const role of Array.isArray(covenant.conversionSignatories) ? covenant.conversionSignatories : []) {

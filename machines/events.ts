@@ -5,6 +5,7 @@
  * Free text (`note`) is allowed only where a party needs it; it never reaches logs, ids or search attributes.
  */
 import { z } from 'zod';
+import type { Covenant } from './covenant';
 import {
   AdviceSchema,
   ContractFormSchema,
@@ -296,4 +297,15 @@ export type TimerEvent =
   | { type: Exclude<TimerEventType, 'OVERLAST_REACTIETERMIJN' | 'OVERLAST_ESCALATIETERMIJN'>; at: string }
   | { type: 'OVERLAST_REACTIETERMIJN' | 'OVERLAST_ESCALATIETERMIJN'; at: string; reportId: string };
 
-export type TrajectEvent = CoordinatorEvent | TimerEvent;
+/**
+ * A traject moves onto another version of its covenant (issue 15): an event of its own, not a coordinator event,
+ * because who may send it is the covenant's `migration` list, not its permissions. The reason stays in the event.
+ */
+export interface CovenantChangedEvent {
+  type: 'CONVENANT_GEWIJZIGD';
+  actor: Actor;
+  at: string;
+  data: { covenant: Covenant; reason: string };
+}
+
+export type TrajectEvent = CoordinatorEvent | TimerEvent | CovenantChangedEvent;

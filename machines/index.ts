@@ -8,6 +8,8 @@ export * from './covenant';
 export * from './covenant-terms';
 export * from './events';
 export { demoCovenant, presetCovenants, presetCovenantIds } from './covenants';
+export { covenantNames, covenantRef, covenantVersions, resolveCovenant } from './covenants/versions';
+export * from './covenant-diff';
 export { trajectMachine, timerIds, type TrajectMachine } from './traject/machine';
 export {
   defaultOrganisation,
@@ -34,3 +36,6 @@ export {
   type PendingTimer,
   type Step,
 } from './traject/interpreter';
+export { contextUnderCovenant, DEFAULT_MIGRATION_ROLES, migrationRoles } from './traject/covenant-change';
+export * from './traject/migration';
+export * from './traject/dry-run';

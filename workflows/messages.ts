@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type {
   Actor,
   Covenant,
+  CovenantChangeArgs,
   Effect,
   EventInput,
   Origin,
@@ -116,6 +117,38 @@ export interface EraseArgs {
  */
 export const eraseUpdate = defineUpdate<{ erasedAt: string }, [EraseArgs]>('erase');
 
+/**
+ * Moves the traject onto another version of its covenant (CONVENANT_GEWIJZIGD, issue 15): checked by the machine's
+ * `decideCovenantChange` in the validator, so a refused change never enters history; returns the new status.
+ */
+export const changeCovenantUpdate = defineUpdate<TrajectStatus, [CovenantChangeArgs]>('changeCovenant');
+
+/** What a dry run of a covenant change needs: the machine's snapshot (persisted form) and its pending timers. */
+export interface MigrationState {
+  snapshot: unknown;
+  timers: PendingTimer[];
+}
+export const migrationStateQuery = defineQuery<MigrationState>('migrationState');
+
+/**
+ * A covenant change asked by the migration workflow (`covenantMigrationWorkflow`): a workflow cannot send an update,
+ * so it signals, and the traject answers with `covenantChangeReplySignal` to `replyTo`. Checked as the update is.
+ */
+export interface CovenantChangeRequest {
+  requestId: string;
+  replyTo: string;
+  change: CovenantChangeArgs;
+}
+export const changeCovenantSignal = defineSignal<[CovenantChangeRequest]>('changeCovenantRequest');
+
+/** A traject's answer to a CovenantChangeRequest: moved, skipped (already on that version, ended) or refused. */
+export interface CovenantChangeReply {
+  requestId: string;
+  result: 'migrated' | 'skipped' | 'failed';
+  reason?: string;
+}
+export const covenantChangeReplySignal = defineSignal<[CovenantChangeReply]>('covenantChangeReply');
+
 /** The details of a refused event (the failure's type is the refusal's code). */
 export type RefusalDetails = Refusal;
 
@@ -149,3 +182,36 @@ export function isUnencryptedPayload(value: unknown): boolean {
 export function workflowIdFor(trajectRef: string): string {
   return `traject-${trajectRef}`;
 }
+
+/** What the migration workflow (`covenantMigrationWorkflow`) is started with. */
+export interface CovenantMigrationInput {
+  clientRefs: string[];
+  covenant: Covenant;
+  actor: Actor;
+  reason: string;
+  /** Trajecten asked at once (default 10). */
+  batchSize?: number;
+  /** Milliseconds between batches (default 1000): the rate limit. */
+  pauseMs?: number;
+  /** Milliseconds to wait for a traject's answer before it counts as failed (default one minute). */
+  answerTimeoutMs?: number;
+  /** Outcomes of a previous run (continue-as-new). */
+  done?: MigrationOutcome[];
+}
+
+export interface MigrationOutcome {
+  clientRef: string;
+  result: 'migrated' | 'skipped' | 'failed';
+  reason?: string;
+}
+
+export interface MigrationProgress {
+  total: number;
+  done: number;
+  migrated: number;
+  skipped: number;
+  failed: number;
+  outcomes: MigrationOutcome[];
+}
+
+export const migrationProgressQuery = defineQuery<MigrationProgress>('migrationProgress');

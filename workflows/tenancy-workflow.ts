@@ -12,6 +12,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   patched,
@@ -23,19 +24,31 @@ import {
 import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 // Machine modules are imported one by one so the workflow bundle leaves out the covenant presets, the covenant schema
 // and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
-import type { CoordinatorEvent, PendingTimer, Refusal, Step, TrajectSnapshot } from '../machines';
+import type {
+  CoordinatorEvent,
+  CovenantChangedEvent,
+  PendingTimer,
+  Refusal,
+  Step,
+  TrajectSnapshot,
+} from '../machines';
 import { covenantTermProblems } from '../machines/covenant-terms';
 import { ActorSchema, EventInputSchema, eventFingerprint } from '../machines/events';
 import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
+import { decideCovenantChange } from '../machines/traject/migration';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
 import { rulesFor } from './patches';
 import {
+  changeCovenantSignal,
+  changeCovenantUpdate,
+  covenantChangeReplySignal,
   eraseUpdate,
   eventsQuery,
   isUnencryptedPayload,
+  migrationStateQuery,
   PAYLOAD_NOT_ENCRYPTED,
   reportEventSignal,
   sendEventUpdate,
@@ -258,7 +271,11 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     });
   };
 
-  const take = (event: CoordinatorEvent, source: 'update' | 'signal', key?: string) => {
+  const take = (
+    event: CoordinatorEvent | CovenantChangedEvent,
+    source: 'update' | 'signal',
+    key?: string,
+  ) => {
     const before = phaseOf(snapshot);
     apply(takeEvent(snapshot, pending, event), event.at);
     record({
@@ -362,6 +379,51 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       },
     },
   );
+
+  // A covenant change: no patch needed, since a history recorded before it holds no such update and replays as before.
+  setHandler(migrationStateQuery, () => ({
+    snapshot: trajectMachine.getPersistedSnapshot(snapshot),
+    timers: pending.slice(),
+  }));
+  setHandler(
+    changeCovenantUpdate,
+    (args) => {
+      notClosing();
+      take(checkCovenantChange(args), 'update');
+      return status();
+    },
+    {
+      validator: (args) => {
+        notClosing();
+        checkCovenantChange(args);
+      },
+    },
+  );
+
+  // The migration workflow's request: taken as the update is, answered with a signal (a refusal is an answer too).
+  setHandler(changeCovenantSignal, (request) => {
+    let reply: { result: 'migrated' | 'skipped' | 'failed'; reason?: string };
+    try {
+      take(checkCovenantChange(request.change), 'signal');
+      reply = { result: 'migrated' };
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure)) throw err;
+      const refusal = err.details?.[0] as Refusal | undefined;
+      const skipped = refusal?.rule === 'covenant.version' || snapshot.status !== 'active';
+      reply = { result: skipped ? 'skipped' : 'failed', reason: err.message };
+    }
+    void getExternalWorkflowHandle(request.replyTo)
+      .signal(covenantChangeReplySignal, { requestId: request.requestId, ...reply })
+      .catch((err: unknown) => log.warn('covenant change reply not delivered', { err }));
+  });
+
+  /** The covenant change as the machine takes it, at workflow time; throws the typed refusal. */
+  function checkCovenantChange(args: unknown): CovenantChangedEvent {
+    if (isUnencryptedPayload(args)) throw unencryptedFailure();
+    const decided = decideCovenantChange(snapshot, args, now());
+    if (!decided.ok) throw refusalFailure(decided.refusal);
+    return decided.event;
+  }
 
   /** Who asks for erasure, if the covenant lets them; throws the typed refusal. */
   function checkEraser(args: EraseArgs) {

@@ -10,6 +10,7 @@ import { temporal } from '@temporalio/proto';
 import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 import {
   decide,
+  decideCovenantChange,
   phaseOf,
   startTraject,
   takeEvent,
@@ -292,6 +293,24 @@ export async function buildTimeline(
       });
     };
 
+    /** A covenant change (CONVENANT_GEWIJZIGD), replayed as the workflow took it: the version and the reason. */
+    const takeCovenantChange = (args: unknown, at: string) => {
+      if (!snapshot) return;
+      const decision = decideCovenantChange(snapshot, args, at);
+      if (!decision.ok) {
+        mismatches.push(`${at}: the recorded covenant change is refused now (${decision.refusal.message})`);
+        return;
+      }
+      const { actor, data } = decision.event;
+      const before = phaseOf(snapshot);
+      record(takeEvent(snapshot, timers, decision.event), at, before, {
+        source: 'update',
+        event: decision.event.type,
+        actor: { role: actor.role, ...(actor.organisation ? { organisation: actor.organisation } : {}) },
+        data: { covenant: data.covenant.id, version: data.covenant.version ?? null, reason: data.reason },
+      });
+    };
+
     for (const event of run.history.events ?? []) {
       const type = event.eventType;
       if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
@@ -354,6 +373,8 @@ export async function buildTimeline(
         if (request?.input?.name === 'sendEvent' && wftTime) {
           const args = await first<SendEventArgs>(request.input.args?.payloads);
           if (args) takeCoordinator(args, wftTime, 'update');
+        } else if (request?.input?.name === 'changeCovenant' && wftTime && snapshot) {
+          takeCovenantChange(await first<unknown>(request.input.args?.payloads), wftTime);
         }
       } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) {
         const recorded = await first<TrajectStatus>(

@@ -31,6 +31,7 @@ import { parseActor, parseData, parseDate, parsePositive } from './args';
 import { addClosingDaysCommand } from './covenant-commands';
 import { registerEvaluationCommands } from './evaluation-commands';
 import { registerGatewayCommands } from './gateway-commands';
+import { registerMigrationCommands } from './migration-commands';
 import { formatEvents, formatList, formatStatus, formatTimeline } from './format';
 
 /** Thrown when one or more histories do not replay (exit 1: the code, not the input, is at fault). */
@@ -484,6 +485,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   addClosingDaysCommand(covenant, print);
 
   registerEvaluationCommands(program, io);
+  registerMigrationCommands(program, { print, connect });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -43,6 +43,14 @@ export interface LapsedEscalation extends Escalation {
   reason: string;
 }
 
+/** A move onto another covenant version (CONVENANT_GEWIJZIGD); the reason stays in the event. */
+export interface CovenantChange {
+  at: string;
+  from?: string;
+  to?: string;
+  by: Role;
+}
+
 export interface NuisanceReport {
   id: string;
   reportedAt: string;
@@ -114,6 +122,8 @@ export interface TrajectContext {
   /** Escalations that lapsed (absent until one does, and in snapshots from before the rule). */
   lapsedEscalations?: LapsedEscalation[];
   rules?: TrajectRules;
+  /** The covenant versions this traject moved between (absent until it does): when, from, to, by which role. */
+  covenantChanges?: CovenantChange[];
   ended?: { reason: string; at: string };
 }
 

@@ -7,9 +7,9 @@
  * carries the deadline itself. Effects (invitations, escalations, notifications) are named actions with
  * parameters, carried out by whoever runs the machine (the Temporal workflow).
  */
-import { assertEvent, assign, cancel, enqueueActions, setup } from 'xstate';
+import { assertEvent, assign, cancel, enqueueActions, setup, stateIn } from 'xstate';
 import { addDuration, addWorkingDays, later, msBetween, shift } from '../duration';
-import type { TrajectEvent } from '../events';
+import type { TimerEvent, TrajectEvent } from '../events';
 import type { EscalationKind, TimerEventType } from '../vocabulary';
 import {
   initialContext,
@@ -30,6 +30,7 @@ import type {
   TrajectEffects,
   WaakvlamContactParams,
 } from './effects';
+import { contextUnderCovenant } from './covenant-change';
 import { guards } from './guards';
 import { isDuringOfficeHours, proposeMeetingTime } from './schedule';
 
@@ -644,6 +645,70 @@ export const trajectMachine = setup({
       },
     }),
     endWaakvlam: assign({ waakvlam: null }),
+
+    /** Another covenant version (CONVENANT_GEWIJZIGD): its terms, every running deadline recounted from its record. */
+    changeCovenant: assign(({ context, event }) => {
+      assertEvent(event, 'CONVENANT_GEWIJZIGD');
+      return contextUnderCovenant(context, event.data.covenant, event.at, event.actor.role);
+    }),
+    /**
+     * After a covenant change, every timer that is running is cancelled and armed again at its recounted deadline;
+     * one that falls in the past fires at once. Only the timers the current state runs, and only those that have not
+     * fired yet (a fired deadline opened its escalation), so nothing is armed that was not running.
+     */
+    rearmDeadlines: enqueueActions(({ context, event, enqueue, check }) => {
+      const open = (id: string) => context.escalations.some((e) => e.id === id);
+      // Delays in milliseconds from the change: the named delays read one deadline each (the newest report's).
+      const rearm = (id: string, timer: TimerEvent | undefined) => {
+        if (!timer) return;
+        enqueue.cancel(id);
+        enqueue.raise(timer, { id, delay: untilDue(timer.at, event.at) });
+      };
+      const due = <T extends TimerEvent['type']>(type: T, at: string | undefined) =>
+        at === undefined ? undefined : ({ type, at } as TimerEvent);
+      const { urgency, offer, kennismaking, evaluation, arrears, waakvlam } = context;
+      if (check(stateIn({ urgentie: 'beoordeling' })) && !open('urgentiebesluitTeLaat')) {
+        rearm(timerIds.urgencyDecision, due('URGENTIEBESLUIT_TERMIJN', urgency.decisionDue));
+      }
+      if (check(stateIn({ matching: 'zoeken' }))) {
+        if (!offer.reminded) rearm(timerIds.offerReminder, due('AANBOD_HERINNERING', offer.reminderDue));
+        if (!offer.escalated) rearm(timerIds.offerEscalation, due('AANBOD_ESCALATIE', offer.escalationDue));
+      }
+      if (check(stateIn({ bewoning: { huurperiode: 'tijdelijk' } }))) {
+        if (!kennismaking.heldAt && !kennismaking.escalated) {
+          rearm(timerIds.kennismakingsgesprek, due('KENNISMAKING_TERMIJN', kennismaking.due));
+        }
+        rearm(timerIds.evaluationInvitation, due('EVALUATIE_UITNODIGING', nextEvaluationOpens(context)));
+        if (evaluation.invited && !evaluation.heldAt && !evaluation.escalated) {
+          rearm(timerIds.evaluationDue, due('EVALUATIE_TERMIJN', evaluation.due));
+        }
+      }
+      if (check(stateIn({ bewoning: { huurperiode: { regulier: 'waakvlam' } } }))) {
+        rearm(timerIds.waakvlamCheckIn, due('WAAKVLAM_CHECKIN', waakvlam?.nextCheckIn));
+      }
+      if (check(stateIn('bewoning'))) {
+        if (arrears && !open('huurachterstandOnopgelost')) {
+          rearm(timerIds.arrearsFollowUp, due('HUURACHTERSTAND_OPVOLGING', arrears.followUpDue));
+        }
+        for (const report of context.nuisance.open) {
+          const reportId = report.id;
+          if (!report.respondedAt && !open(`overlastZonderReactie:${reportId}`)) {
+            rearm(timerIds.nuisanceResponse(reportId), {
+              type: 'OVERLAST_REACTIETERMIJN',
+              at: report.responseDue,
+              reportId,
+            });
+          }
+          if (!open(`overlastOnopgelost:${reportId}`)) {
+            rearm(timerIds.nuisanceEscalation(reportId), {
+              type: 'OVERLAST_ESCALATIETERMIJN',
+              at: report.escalationDue,
+              reportId,
+            });
+          }
+        }
+      }
+    }),
   },
 }).createMachine(
   stampEveryTransition({
@@ -651,6 +716,8 @@ export const trajectMachine = setup({
     context: ({ input }) => initialContext(input),
     initial: 'aanmelding',
     output: ({ context }) => ({ trajectRef: context.trajectRef, ended: context.ended }),
+    // A covenant change is possible in every state of a running traject (the final ones take no events).
+    on: { CONVENANT_GEWIJZIGD: { actions: ['changeCovenant', 'rearmDeadlines'] } },
     states: {
       aanmelding: {
         on: {
