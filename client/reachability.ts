@@ -45,6 +45,7 @@ export async function workerUnavailable(
   namespace: string,
   taskQueue: string,
   onlyIfUnpolled = false,
+  address = 'the configured address',
 ): Promise<EngineUnavailable | undefined> {
   let polled = true;
   try {
@@ -56,8 +57,12 @@ export async function workerUnavailable(
       }),
     );
     polled = (described.pollers ?? []).length > 0;
-  } catch {
-    // the question was only to choose the words
+  } catch (err) {
+    // The server itself does not answer this either: it, not a worker, is what is down.
+    const code = grpcCode(err);
+    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED)
+      return EngineUnavailable.server(address);
+    // otherwise the question was only to choose the words
   }
   if (polled && onlyIfUnpolled) return undefined;
   return EngineUnavailable.worker(taskQueue, polled, QUERY_TIMEOUT_MS / 1000);

@@ -428,7 +428,13 @@ export class TenancyClient {
       const { namespace, taskQueue } = this.options;
       // Past the deadline a worker is missing or stuck; a failed precondition is a first task none has run yet.
       if (isDeadlineExceeded(err) || isFailedPrecondition(err)) {
-        const down = await workerUnavailable(this.connection, namespace, taskQueue, !isDeadlineExceeded(err));
+        const down = await workerUnavailable(
+          this.connection,
+          namespace,
+          taskQueue,
+          !isDeadlineExceeded(err),
+          this.options.address ?? 'the configured address',
+        );
         if (down) throw down;
       }
       throw err;
