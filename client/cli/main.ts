@@ -7,11 +7,17 @@ runCli(process.argv.slice(2), {
   err: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitWith(code),
   (err: unknown) => {
     console.error(err);
-    process.exitCode = 1;
+    exitWith(1);
   },
 );
+
+/**
+ * Ends with the documented exit code once the output is flushed: a connection that closes late (a query abandoned at
+ * its deadline) must neither keep the process alive nor turn the code into another with a late rejection.
+ */
+function exitWith(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
