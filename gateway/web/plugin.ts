@@ -16,6 +16,7 @@ import type { WebOptions } from './context';
 import { html, page } from './html';
 import { aanmeldenPage } from './pages/aanmelden';
 import { loginPages } from './pages/login';
+import { meldEenZorgPage } from './pages/meld-een-zorg';
 import { mijnWerkPage } from './pages/mijn-werk';
 import { trajectPage } from './pages/traject';
 
@@ -76,4 +77,5 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) =>
   await app.register(mijnWerkPage, options);
   await app.register(trajectPage, options);
   await app.register(aanmeldenPage, options);
+  await app.register(meldEenZorgPage, options);
 };

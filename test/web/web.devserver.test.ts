@@ -5,7 +5,10 @@
  * token is refused; a neighbour raises a concern and is told who answers. Every page passes axe (no serious or
  * critical violation) and leaves a screenshot.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { routeConcern } from '../../gateway/web/concerns';
 import type { Actor } from '../../machines';
 import { closePage, freshPage, screenshot, seriousViolations, webSuite } from './support';
 
@@ -147,6 +150,7 @@ describe('CSRF', () => {
     ['/inloggen', 'party=zorgaanbieder%3AKwintes'],
     ['/uitloggen', ''],
     ['/trajecten/web-0001/acties/URGENTIE_AANGEVRAAGD', ''],
+    ['/meld-een-zorg', 'region=nijmegen&place=complex-12&text=Ik+maak+me+zorgen'],
   ])('a POST to %s without the token is refused', async (path, body) => {
     const answer = await fetch(`${suite.base}${path}`, {
       method: 'POST',
@@ -156,5 +160,56 @@ describe('CSRF', () => {
     });
     expect(answer.status).toBe(403);
     expect(await answer.text()).toContain('Dit formulier is verlopen');
+  });
+});
+
+describe('a neighbour raising a concern (Nijmegen)', () => {
+  const nijmegen = () => suite.sdk.covenant('nijmegen');
+
+  test('on a Saturday it goes to the care provider on call, within a day', () => {
+    const routing = routeConcern(nijmegen(), new Date('2027-03-06T14:00:00+01:00'));
+    expect(routing).toEqual({
+      role: 'zorgaanbieder',
+      organisation: 'GGZ Nijmegen',
+      duringOfficeHours: false,
+      respondBy: '2027-03-07T13:00:00.000Z',
+    });
+  });
+
+  test('on a Tuesday morning it goes to the corporation, within its working days', () => {
+    const routing = routeConcern(nijmegen(), new Date('2027-03-09T10:00:00+01:00'));
+    expect(routing).toMatchObject({ role: 'corporatie', organisation: 'Talis', duringOfficeHours: true });
+    expect(routing.respondBy).toBe('2027-03-11T09:00:00.000Z');
+  });
+
+  test('the page tells who answers and by when, reveals nothing of a traject, and stores the text sealed', async () => {
+    const fresh = await freshPage(suite.browser);
+    try {
+      await fresh.goto(`${suite.base}/meld-een-zorg`);
+      expect(await seriousViolations(fresh)).toEqual([]);
+      await screenshot(fresh, 'meld-een-zorg');
+      await fresh.getByLabel('Gemeente').selectOption('nijmegen');
+      await fresh.getByLabel('Complex- of woningnummer').fill('talis-complex-118');
+      const text = 'Mijn buurvrouw op nummer 3 doet al dagen niet open';
+      await fresh.getByLabel('Waar maakt u zich zorgen over?').fill(text);
+      const expected = routeConcern(nijmegen(), new Date());
+      await fresh.getByRole('button', { name: 'Zorg melden' }).click();
+      await fresh.waitForSelector('[role="status"]');
+      const told = await fresh.getByRole('status').innerText();
+      expect(told).toContain(expected.organisation!);
+      expect(told).toContain('reageert uiterlijk');
+      expect(told).not.toMatch(/web-\d+|traject/i);
+      expect(await seriousViolations(fresh)).toEqual([]);
+      await screenshot(fresh, 'meld-een-zorg-bedankt');
+      const stored = readFileSync(join(suite.dataDir, 'concerns', 'concerns.jsonl'), 'utf8');
+      expect(stored).not.toContain('buurvrouw');
+      expect(stored).not.toContain('talis-complex-118');
+      expect(JSON.parse(stored.trim().split('\n').pop()!)).toMatchObject({
+        region: 'nijmegen',
+        routedTo: { role: expected.role },
+      });
+    } finally {
+      await closePage(fresh);
+    }
   });
 });
