@@ -23,9 +23,11 @@ import { trajectPage } from './pages/traject';
 export type { WebOptions } from './context';
 
 export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) => {
-  // The pages answer to their session cookie, not to a bearer token: the auth plugin lets them through.
+  // The pages answer to their session cookie, not to a bearer token: the auth plugin lets them through. They are no
+  // part of the API, so the OpenAPI document leaves them out.
   app.addHook('onRoute', (route) => {
     route.config = { ...(route.config ?? {}), public: true };
+    route.schema = { ...(route.schema ?? {}), hide: true };
   });
   // Signs the short-lived flash cookie and the CSRF secret; a new secret on restart only means a form to resend.
   await app.register(cookie, { secret: randomBytes(32).toString('hex') });

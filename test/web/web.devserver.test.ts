@@ -145,6 +145,11 @@ describe('a coordinator', () => {
   });
 });
 
+test('the pages are no part of the API document', async () => {
+  const document = (await (await fetch(`${suite.base}/v1/openapi.json`)).json()) as { paths: object };
+  expect(Object.keys(document.paths).filter((path) => !path.startsWith('/v1/'))).toEqual([]);
+});
+
 describe('CSRF', () => {
   test.each([
     ['/inloggen', 'party=zorgaanbieder%3AKwintes'],
