@@ -52,3 +52,35 @@ export function apiFor(app: FastifyInstance, token: string, traceparent?: string
 }
 
 export const isProblem = (answer: ApiAnswer): answer is ApiAnswer<Problem> => answer.status >= 400;
+
+/** A page of GET /v1/trajecten. */
+export interface ListPage<Item> {
+  items: Item[];
+  nextCursor?: string;
+}
+
+/**
+ * Up to `want` trajecten of a list, following the cursor: the API pages region by region, so a page can be empty
+ * while the next region still has some. Answers the items, the cursor to go on from, or the problem.
+ */
+export async function collect<Item>(
+  api: Api,
+  query: URLSearchParams,
+  want: number,
+  cursor?: string,
+): Promise<ApiAnswer<Problem> | ListPage<Item>> {
+  const items: Item[] = [];
+  let next = cursor;
+  // Bounded: a covenant per round trip at most, and there are few covenants.
+  for (let round = 0; round < 50 && items.length < want; round += 1) {
+    const params = new URLSearchParams(query);
+    params.set('pageSize', String(Math.min(200, want - items.length)));
+    if (next) params.set('cursor', next);
+    const answer = await api<ListPage<Item>>('GET', `/v1/trajecten?${params.toString()}`);
+    if (isProblem(answer)) return answer;
+    items.push(...answer.body.items);
+    next = answer.body.nextCursor;
+    if (!next) break;
+  }
+  return { items, ...(next ? { nextCursor: next } : {}) };
+}

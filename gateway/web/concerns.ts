@@ -17,6 +17,12 @@ import { addWorkingDays, isDuringOfficeHours, type Covenant, type Role } from '.
 import type { KeyRing } from '../../platform/privacy/keyring';
 import { seal } from '../../platform/privacy/data-keys';
 
+/**
+ * How soon the on-call care provider answers a concern raised outside office hours. Assumption: the covenants name
+ * no such term (seed 004 only asks who is needed at which times); a day, until a covenant says otherwise.
+ */
+export const ON_CALL_RESPONSE_MS = 24 * 3600_000;
+
 export interface ConcernRouting {
   /** The role that answers: the covenant's routing for this moment. */
   role: Role;
@@ -29,7 +35,8 @@ export interface ConcernRouting {
 
 /**
  * Who answers a concern raised at `at` under a covenant, and by when: within office hours the office-hours role
- * answers within the covenant's first-response term in working days; outside them the on-call role, within a day.
+ * answers within the covenant's first-response term in working days; outside them the on-call role, within
+ * ON_CALL_RESPONSE_MS.
  * Pure: the clock comes in as `at`.
  */
 export function routeConcern(covenant: Covenant, at: Date): ConcernRouting {
@@ -46,7 +53,7 @@ export function routeConcern(covenant: Covenant, at: Date): ConcernRouting {
         covenant.timezone,
         covenant.closingDays ?? [],
       )
-    : new Date(at.getTime() + 24 * 3600_000).toISOString();
+    : new Date(at.getTime() + ON_CALL_RESPONSE_MS).toISOString();
   return { role, organisation, duringOfficeHours, respondBy };
 }
 

@@ -3,7 +3,7 @@ import type { CoordinatorEventType, Phase, Role } from '../../machines';
 
 export const phaseLabels: Record<Phase, string> = {
   aanmelding: 'Aanmelding',
-  urgentie: 'Urgentie aangevraagd of te vragen',
+  urgentie: 'Urgentie',
   matching: 'Zoeken naar een woning',
   contractering: 'Contract wordt opgesteld',
   tijdelijkContract: 'Tijdelijk contract',

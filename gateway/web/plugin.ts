@@ -15,6 +15,7 @@ import { projectRoot } from '../../platform/paths';
 import type { WebOptions } from './context';
 import { html, page } from './html';
 import { aanmeldenPage } from './pages/aanmelden';
+import { escalatiesPage } from './pages/escalaties';
 import { loginPages } from './pages/login';
 import { meldEenZorgPage } from './pages/meld-een-zorg';
 import { mijnWerkPage } from './pages/mijn-werk';
@@ -79,5 +80,6 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) =>
   await app.register(mijnWerkPage, options);
   await app.register(trajectPage, options);
   await app.register(aanmeldenPage, options);
+  await app.register(escalatiesPage, options);
   await app.register(meldEenZorgPage, options);
 };

@@ -35,6 +35,16 @@ async function logIn(party: string): Promise<void> {
 
 beforeAll(async () => {
   const sdk = suite.sdk;
+  // web-demo runs the demo covenant: its kennismakingsgesprek, not held within 10 seconds, escalates meanwhile.
+  const demo = 'web-demo';
+  await sdk.start({ clientRef: demo, region: 'demo', origin: 'MO', registeredBy: kwintes });
+  await sdk.send(demo, { type: 'INSTEMMING_GEGEVEN' }, clientOf(demo));
+  await sdk.send(demo, { type: 'URGENTIE_AANGEVRAAGD' }, kwintes);
+  await sdk.send(demo, { type: 'URGENTIE_TOEGEKEND', data: { searchProfile: {} } }, gemeente);
+  await sdk.send(demo, { type: 'WONING_AANGEBODEN', data: { homeRef: 'woning-0043' } }, ymere);
+  await sdk.send(demo, { type: 'AANBOD_GEACCEPTEERD' }, clientOf(demo));
+  await sdk.send(demo, { type: 'CONTRACTVORM_GEADVISEERD', data: { form: 'omklapcontract' } }, kwintes);
+  await sdk.send(demo, { type: 'CONTRACT_GETEKEND', data: { form: 'omklapcontract' } }, ymere);
   // web-0001 waits for the care provider's urgency request; web-0002 has a signed omklapcontract (the quick start).
   for (const ref of ['web-0001', 'web-0002']) {
     await sdk.start({ clientRef: ref, region: 'almere', origin: 'BW', registeredBy: kwintes });
@@ -70,13 +80,13 @@ describe('a coordinator', () => {
   });
 
   test('sees the trajecten of its organisation in Mijn werk, with counts, filters and search', async () => {
-    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
-    expect(await page.locator('.counts').innerText()).toMatch(/2\s+trajecten/);
+    await expect(page.locator('tbody tr').count()).resolves.toBe(3);
+    expect(await page.locator('.counts').innerText()).toMatch(/3\s+trajecten/);
     await checked('mijn-werk');
     await page.getByLabel('Fase').selectOption('tijdelijkContract');
     await page.getByRole('button', { name: 'Toon' }).click();
     await page.waitForURL(/fase=tijdelijkContract/);
-    expect(await page.locator('tbody th').allInnerTexts()).toEqual(['web-0002']);
+    expect(await page.locator('tbody th').allInnerTexts()).toEqual(['web-0002', 'web-demo']);
     await page.goto(`${suite.base}/mijn-werk?zoek=web-0001`);
     expect(await page.locator('tbody th').allInnerTexts()).toEqual(['web-0001']);
     // At 320 px the page reflows: nothing wider than the screen but the table, which scrolls in its own region.
@@ -121,6 +131,20 @@ describe('a coordinator', () => {
     expect((await suite.sdk.status('web-0003')).origin).toBe('MO');
   });
 
+  test('sees the escalated trajecten, what escalated and who must act (Escalaties)', async () => {
+    // The demo covenant's kennismakingsgesprek escalates 10 seconds after the contract; the list follows shortly.
+    for (let tries = 0; tries < 30; tries += 1) {
+      await page.goto(`${suite.base}/escalaties`);
+      if ((await page.locator('main').innerText()).includes('web-demo')) break;
+      await page.waitForTimeout(1000);
+    }
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('web-demo');
+    expect(main).toContain('kennismakingsgesprek');
+    expect(main).not.toContain('web-0001');
+    await checked('escalaties');
+  });
+
   test('logs out, and the pages then ask for a login', async () => {
     await page.getByRole('button', { name: 'Uitloggen' }).click();
     await page.waitForURL(/\/inloggen$/);
@@ -148,6 +172,27 @@ describe('a coordinator', () => {
 test('the pages are no part of the API document', async () => {
   const document = (await (await fetch(`${suite.base}/v1/openapi.json`)).json()) as { paths: object };
   expect(Object.keys(document.paths).filter((path) => !path.startsWith('/v1/'))).toEqual([]);
+});
+
+test('logging in needs only the keyboard', async () => {
+  const keys = await freshPage(suite.browser);
+  try {
+    await keys.goto(`${suite.base}/inloggen`);
+    // The skip link comes first, then the navigation, then the form.
+    await keys.keyboard.press('Tab');
+    expect(await keys.evaluate('document.activeElement.textContent')).toBe('Naar de inhoud');
+    for (let i = 0; i < 10 && (await keys.evaluate('document.activeElement.id')) !== 'party'; i += 1)
+      await keys.keyboard.press('Tab');
+    expect(await keys.evaluate('document.activeElement.id')).toBe('party');
+    await keys.keyboard.type('Zorgaanbieder');
+    await keys.keyboard.press('Tab');
+    await keys.keyboard.type('mw-0042');
+    await keys.keyboard.press('Enter');
+    await keys.waitForURL(/\/mijn-werk/);
+    expect(await keys.getByText('Ingelogd als zorgaanbieder').isVisible()).toBe(true);
+  } finally {
+    await closePage(keys);
+  }
 });
 
 describe('CSRF', () => {

@@ -6,8 +6,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { isParty } from '../../access';
-import { phases, type Phase } from '../../../machines';
-import { isProblem } from '../api';
+import { phases, type Phase, type PublicStatus } from '../../../machines';
+import { collect, isProblem } from '../api';
 import { signedIn, whoOf, type WebOptions } from '../context';
 import { phaseLabels } from '../dutch';
 import { dutchDate, html, page, type Html } from '../html';
@@ -37,7 +37,7 @@ const QuerySchema = z.object({
 });
 
 const PAGE_SIZE = 25;
-const COUNT_PAGES = 10;
+const COUNTED = 2000;
 
 function rows(items: Item[]): Html {
   if (!items.length) return html`<p>Geen trajecten gevonden.</p>`;
@@ -78,41 +78,26 @@ export const mijnWerkPage: FastifyPluginAsync<WebOptions> = async (app, options)
       isParty(options.sdk.covenant(r), user.caller.actor.organisation),
     );
 
-    // Counts over what my organisation sees: every page of the list, up to COUNT_PAGES of them (the page says "+"
-    // when there are more).
-    const all: ListPage = { items: [] };
-    let cursor: string | undefined;
-    for (let n = 0; n < COUNT_PAGES; n += 1) {
-      const answer = await user.api<ListPage>(
-        'GET',
-        `/v1/trajecten?pageSize=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      if (isProblem(answer)) {
-        return reply
-          .code(answer.status)
-          .type('text/html')
-          .send(
-            page(
-              { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
-              html`<div class="error" role="alert">${answer.body.detail}</div>`,
-            ),
-          );
-      }
-      all.items.push(...answer.body.items);
-      cursor = answer.body.nextCursor;
-      if (!cursor) break;
+    // Counts over what my organisation sees, up to COUNTED trajecten (the page says "+" when there are more).
+    const all = await collect<Item>(user.api, new URLSearchParams(), COUNTED);
+    if ('status' in all) {
+      return reply
+        .code(all.status)
+        .type('text/html')
+        .send(
+          page(
+            { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
+            html`<div class="error" role="alert">${all.body.detail}</div>`,
+          ),
+        );
     }
-    if (cursor) all.nextCursor = cursor;
     const counts = new Map<string, number>();
     for (const item of all.items) counts.set(item.phase ?? '', (counts.get(item.phase ?? '') ?? 0) + 1);
     const escalated = all.items.filter((i) => i.escalated).length;
 
     let list: ListPage;
     if (q.zoek) {
-      const one = await user.api<Item & { trajectRef?: string }>(
-        'GET',
-        `/v1/trajecten/${encodeURIComponent(q.zoek)}`,
-      );
+      const one = await user.api<PublicStatus>('GET', `/v1/trajecten/${encodeURIComponent(q.zoek)}`);
       list = {
         items: isProblem(one)
           ? []
@@ -121,19 +106,18 @@ export const mijnWerkPage: FastifyPluginAsync<WebOptions> = async (app, options)
                 clientRef: q.zoek,
                 phase: one.body.phase,
                 region: one.body.region,
-                escalated: false,
+                escalated: one.body.escalations.length > 0,
                 nextMeetingDue: one.body.nextMeetingDue,
               },
             ],
       };
     } else {
-      const params = new URLSearchParams({ pageSize: String(PAGE_SIZE) });
+      const params = new URLSearchParams();
       if (q.fase) params.set('phase', q.fase);
       if (q.regio) params.set('region', q.regio);
       if (q.escalatie === 'ja') params.set('escalated', 'true');
-      if (q.cursor) params.set('cursor', q.cursor);
-      const answer = await user.api<ListPage>('GET', `/v1/trajecten?${params.toString()}`);
-      list = isProblem(answer) ? { items: [] } : answer.body;
+      const answer = await collect<Item>(user.api, params, PAGE_SIZE, q.cursor);
+      list = 'status' in answer ? { items: [] } : answer;
     }
     const next = new URLSearchParams({
       ...(q.fase ? { fase: q.fase } : {}),
