@@ -110,7 +110,7 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
     sdk: deps.sdk,
     verify: deps.verify,
     ...(deps.devIssuer ? { devIssuer: deps.devIssuer } : {}),
-    audience: config.auth.audience,
+    auth: config.auth,
     dataDir: config.dataDir,
   });
   return app;

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TenancyClient } from '../../client';
 import type { DevIssuerKey } from '../../platform/dev-issuer';
+import type { GatewayConfig } from '../config';
 import type { Caller, VerifyBearer } from '../identity';
 import { apiFor, type Api } from './api';
 import { sessionCaller } from './session';
@@ -13,8 +14,8 @@ export interface WebOptions {
   verify: VerifyBearer;
   /** The development issuer, when the gateway runs it: then the development login is offered. */
   devIssuer?: { key: DevIssuerKey; issuer: string };
-  /** The token audience the verifier expects. */
-  audience: string;
+  /** How callers are authenticated: the audience, and the external issuer with the web app's client, if any. */
+  auth: GatewayConfig['auth'];
   dataDir: string;
   /** The clock of the concern routing (tests fix it). */
   now?: () => Date;

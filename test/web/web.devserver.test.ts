@@ -8,8 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { startGateway } from '../../gateway';
 import { routeConcern } from '../../gateway/web/concerns';
 import type { Actor } from '../../machines';
+import { freePort } from '../support/processes';
+import { startTestProvider } from './oidc-provider';
 import { closePage, freshPage, screenshot, seriousViolations, webSuite } from './support';
 
 const suite = webSuite();
@@ -192,6 +195,45 @@ test('logging in needs only the keyboard', async () => {
     expect(await keys.getByText('Ingelogd als zorgaanbieder').isVisible()).toBe(true);
   } finally {
     await closePage(keys);
+  }
+});
+
+test('with an identity provider, a coordinator signs in there (authorization code with PKCE)', async () => {
+  const provider = await startTestProvider({
+    clientId: 'tidw-web',
+    audience: 'tidw-gateway',
+    person: kwintes,
+  });
+  const gateway = (await startGateway({
+    sdk: suite.sdk,
+    env: {
+      TIDW_HTTP_PORT: String(await freePort()),
+      TIDW_DATA_DIR: suite.dataDir,
+      TIDW_OIDC_ISSUER: provider.issuer,
+      TIDW_OIDC_CLIENT_ID: 'tidw-web',
+    },
+  }))!;
+  const browser = await freshPage(suite.browser);
+  try {
+    await browser.goto(`${gateway.url}/inloggen`);
+    expect(await browser.getByText('Ontwikkel-login').count()).toBe(0);
+    await browser.getByRole('link', { name: 'Inloggen via uw organisatie' }).click();
+    await browser.waitForURL(/\/mijn-werk/, { timeout: 10_000 }).catch(() => {
+      throw new Error(`stuck at ${browser.url()}`);
+    });
+    expect(await browser.getByText('Ingelogd als zorgaanbieder · Kwintes').isVisible()).toBe(true);
+    expect(provider.pkce).toEqual([true]);
+    expect(await browser.locator('tbody th').allInnerTexts()).toContain('web-0001');
+    // A return from the provider that this browser did not start (no flow cookie) signs nobody in.
+    const forged = await fetch(`${gateway.url}/inloggen/terug?code=stolen&state=guessed`, {
+      redirect: 'manual',
+    });
+    expect(forged.headers.get('location')).toBe('/inloggen?fout');
+    expect(forged.headers.get('set-cookie') ?? '').not.toContain('tidw_sessie=ey');
+  } finally {
+    await closePage(browser);
+    await gateway.close();
+    await provider.close();
   }
 });
 

@@ -1,7 +1,7 @@
 /**
  * Inloggen and uitloggen. On the embedded default the development login offers every party of the covenants and
- * signs in with a token from the development issuer. With an external identity provider (TIDW_OIDC_ISSUER) this is
- * where the authorization-code flow with PKCE belongs; it is not built yet, and the page says so.
+ * signs in with a token from the development issuer. With an external identity provider (TIDW_OIDC_ISSUER and the web
+ * app's client, TIDW_OIDC_CLIENT_ID) the user signs in there: the authorization-code flow with PKCE (oidc.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { mintDevToken } from '../../../platform/dev-issuer';
 import type { WebOptions } from '../context';
 import { roleLabels } from '../dutch';
 import { html, page } from '../html';
+import { beginLogin, CALLBACK_PATH, finishLogin, oidcClient } from '../oidc';
 import { devParties, endSession, SESSION_SECONDS, sessionCaller, startSession } from '../session';
 
 const LoginSchema = z.object({
@@ -18,6 +19,7 @@ const LoginSchema = z.object({
 });
 
 export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) => {
+  const oidc = oidcClient(options.auth);
   const parties = () => devParties(options.sdk.regions.map((r) => options.sdk.covenant(r)));
 
   app.get('/', async (request, reply) =>
@@ -28,17 +30,25 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
     const csrf = reply.generateCsrf();
     const failed = (request.query as { fout?: string }).fout !== undefined;
     if (!options.devIssuer) {
-      return reply
-        .type('text/html')
-        .send(
-          page(
-            { title: 'Inloggen', path: '/inloggen' },
-            html`<p>
-              Inloggen gaat via het inlogsysteem van uw organisatie. Die koppeling (OpenID Connect) is in deze
-              versie nog niet aangesloten; partnersystemen gebruiken de API met hun eigen tokens.
-            </p>`,
-          ),
-        );
+      return reply.type('text/html').send(
+        page(
+          { title: 'Inloggen', path: '/inloggen' },
+          html`${failed ? html`<div class="error" role="alert">Inloggen is niet gelukt. Probeer het opnieuw.</div>` : ''}
+          ${
+            oidc
+              ? html`<p>U logt in via het inlogsysteem van uw organisatie.</p>
+                  <p>
+                    <a class="button" href="/inloggen/organisatie" hx-boost="false"
+                      >Inloggen via uw organisatie</a
+                    >
+                  </p>`
+              : html`<p>
+                  Inloggen gaat via het inlogsysteem van uw organisatie; voor deze omgeving is dat niet
+                  ingesteld (TIDW_OIDC_CLIENT_ID). Partnersystemen gebruiken de API met hun eigen tokens.
+                </p>`
+          }`,
+        ),
+      );
     }
     return reply.type('text/html').send(
       page(
@@ -80,6 +90,26 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
     );
   });
 
+  app.get('/inloggen/organisatie', async (request, reply) => {
+    if (!oidc) return reply.redirect('/inloggen', 303);
+    return beginLogin(await oidc(), request, reply);
+  });
+
+  app.get(CALLBACK_PATH, async (request, reply) => {
+    if (!oidc) return reply.redirect('/inloggen', 303);
+    const token = await finishLogin(await oidc(), request, reply);
+    // The provider's token is a session only when the API would take it as a bearer token.
+    const valid = token
+      ? await options.verify(`Bearer ${token}`).then(
+          () => true,
+          () => false,
+        )
+      : false;
+    if (!token || !valid) return reply.redirect('/inloggen?fout', 303);
+    startSession(request, reply, token);
+    return reply.redirect('/mijn-werk', 303);
+  });
+
   app.post('/inloggen', { preHandler: app.csrfProtection.bind(app) }, async (request, reply) => {
     const dev = options.devIssuer;
     const form = LoginSchema.safeParse(request.body);
@@ -95,7 +125,7 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
     if (!offered || !actor.success) return reply.redirect('/inloggen?fout', 303);
     const token = await mintDevToken(dev.key, actor.data, {
       issuer: dev.issuer,
-      audience: options.audience,
+      audience: options.auth.audience,
       lifetimeSeconds: SESSION_SECONDS,
     });
     startSession(request, reply, token);
