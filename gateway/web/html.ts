@@ -56,6 +56,7 @@ export interface LayoutOptions {
 const nav = [
   { href: '/mijn-werk', label: 'Mijn werk' },
   { href: '/escalaties', label: 'Escalaties' },
+  { href: '/agenda', label: 'Agenda' },
   { href: '/aanmelden', label: 'Aanmelden' },
   { href: '/meld-een-zorg', label: 'Meld een zorg' },
 ];
@@ -78,7 +79,7 @@ export function page(options: LayoutOptions, main: Html): string {
           <p class="brand"><a href="/">Thuis in de Wijk</a></p>
           <nav aria-label="Hoofdmenu">
             <ul>
-              ${(who ? nav : nav.slice(3)).map(
+              ${(who ? nav : nav.slice(4)).map(
                 (item) =>
                   html`<li>
                     <a href="${item.href}" ${path?.startsWith(item.href) ? html` aria-current="page"` : ''}

@@ -15,6 +15,7 @@ import { projectRoot } from '../../platform/paths';
 import type { WebOptions } from './context';
 import { html, page } from './html';
 import { aanmeldenPage } from './pages/aanmelden';
+import { agendaPage } from './pages/agenda';
 import { escalatiesPage } from './pages/escalaties';
 import { loginPages } from './pages/login';
 import { meldEenZorgPage } from './pages/meld-een-zorg';
@@ -81,5 +82,6 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) =>
   await app.register(trajectPage, options);
   await app.register(aanmeldenPage, options);
   await app.register(escalatiesPage, options);
+  await app.register(agendaPage, options);
   await app.register(meldEenZorgPage, options);
 };

@@ -148,6 +148,15 @@ describe('a coordinator', () => {
     await checked('escalaties');
   });
 
+  test('sees the meetings due soonest first, the late ones marked (Agenda)', async () => {
+    await page.goto(`${suite.base}/agenda`);
+    const rows = await page.locator('tbody th').allInnerTexts();
+    // web-demo's kennismakingsgesprek was due seconds after its contract; web-0002's within four weeks.
+    expect(rows).toEqual(['web-demo', 'web-0002']);
+    expect(await page.locator('tbody tr').first().innerText()).toContain('te laat');
+    await checked('agenda');
+  });
+
   test('logs out, and the pages then ask for a login', async () => {
     await page.getByRole('button', { name: 'Uitloggen' }).click();
     await page.waitForURL(/\/inloggen$/);
