@@ -79,3 +79,27 @@ export const fieldLabels: Record<string, string> = {
 };
 
 export const label = (name: string): string => fieldLabels[name] ?? name;
+
+/** What a refusal's rule means, in a sentence a coordinator reads; the engine's own message follows it. */
+export function ruleInDutch(rule: string): string | undefined {
+  if (rule.startsWith('permissions.')) return 'Het convenant staat deze actie niet toe voor uw rol.';
+  if (rule.startsWith('parties.')) return 'Uw organisatie is in deze rol geen partij van dit convenant.';
+  if (rule.startsWith('terms.minimumTerm.'))
+    return 'De minimale looptijd van het tijdelijke contract is nog niet om.';
+  if (rule.startsWith('terms.minimumEvaluations.')) return 'Er zijn nog niet genoeg evaluaties vastgelegd.';
+  const fixed: Record<string, string> = {
+    phase: 'Dit kan niet in de fase waarin het traject nu is.',
+    conversionSignatories: 'Voor omklappen is nog het akkoord van een andere partij nodig.',
+    'contract.advisedForm': 'Eerst moet de zorgaanbieder een contractvorm adviseren.',
+    contractForms: 'Deze contractvorm kent het convenant niet.',
+    'meeting.invited': 'Voor dit gesprek is nog geen uitnodiging verstuurd.',
+    'meeting.held': 'Dit gesprek is al gevoerd.',
+    'meeting.due': 'Dit gesprek staat nu niet open.',
+    'nuisance.open': 'Er is geen open overlastmelding met deze referentie.',
+    'nuisance.unanswered': 'Deze overlastmelding is al opgepakt.',
+    'arrears.open': 'Er staat geen huurachterstand open.',
+    'terms.waakvlamContactBudgetHours': 'Het contactbudget van de waakvlam voor deze maand is op.',
+    schema: 'De gegevens kloppen niet met wat deze actie vraagt.',
+  };
+  return fixed[rule];
+}

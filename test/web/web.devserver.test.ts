@@ -175,7 +175,8 @@ describe('a coordinator', () => {
     await page.waitForSelector('[role="alert"]');
     const alert = await page.getByRole('alert').innerText();
     expect(alert).toContain('Dit kan nu niet');
-    expect(alert).toMatch(/Regel: \S+/);
+    expect(alert).toContain('De minimale looptijd van het tijdelijke contract is nog niet om.');
+    expect(alert).toContain('Regel: terms.minimumTerm.omklapcontract');
     await checked('weigering');
     expect((await suite.sdk.status('web-0002')).phase).toBe('tijdelijkContract');
   });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ReferenceSchema, type CoordinatorEventType, type PublicStatus } from '../../../machines';
 import { isProblem, type Problem } from '../api';
 import { signedIn, whoOf, type WebOptions } from '../context';
-import { eventLabels, phaseLabels, roleLabels } from '../dutch';
+import { eventLabels, phaseLabels, roleLabels, ruleInDutch } from '../dutch';
 import { dataFromForm, fieldsFor, type FormProblem, type JsonSchema } from '../forms';
 import { dutchDate, html, page, type Html } from '../html';
 
@@ -75,6 +75,7 @@ function flashBlock(flash: Flash | undefined): Html | string {
   if (!r) return '';
   return html`<div class="error" role="alert" tabindex="-1" id="weigering">
     <h2>${r.title}</h2>
+    ${r.rule && ruleInDutch(r.rule) ? html`<p>${ruleInDutch(r.rule)}</p>` : ''}
     ${r.rule ? html`<p>Regel: <code>${r.rule}</code></p>` : ''}
     <p>${r.detail}</p>
     ${
