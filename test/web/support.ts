@@ -80,8 +80,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** A page in a fresh browser context of its own (axe needs one; its cookies are its own). */
-export async function freshPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+export async function freshPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 900 },
+  javaScriptEnabled = true,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, javaScriptEnabled });
   return context.newPage();
 }
 

@@ -187,6 +187,25 @@ test('the pages are no part of the API document', async () => {
   expect(Object.keys(document.paths).filter((path) => !path.startsWith('/v1/'))).toEqual([]);
 });
 
+test('without JavaScript the pages work the same: log in, open a traject, be refused with the rule', async () => {
+  const plain = await freshPage(suite.browser, { width: 1280, height: 900 }, false);
+  try {
+    await plain.goto(`${suite.base}/inloggen`);
+    await plain.getByLabel('Ik werk als').selectOption('corporatie:Ymere');
+    await plain.getByRole('button', { name: 'Inloggen' }).click();
+    await plain.waitForURL(/\/mijn-werk/);
+    await plain.goto(`${suite.base}/trajecten/web-0002`);
+    const form = plain.locator('form.action', {
+      has: plain.getByRole('heading', { name: 'Akkoord met omklappen' }),
+    });
+    await form.getByRole('button').click();
+    await plain.waitForURL(/\/trajecten\/web-0002$/);
+    expect(await plain.getByRole('alert').innerText()).toContain('Regel: terms.minimumTerm.omklapcontract');
+  } finally {
+    await closePage(plain);
+  }
+});
+
 test('logging in needs only the keyboard', async () => {
   const keys = await freshPage(suite.browser);
   try {
