@@ -24,6 +24,7 @@ import { processingLogPlugin } from './plugins/processing-log';
 import { auditRoutes } from './routes/audit';
 import { covenantRoutes } from './routes/covenants';
 import { trajectenRoutes } from './routes/trajecten';
+import { webPlugin } from './web/plugin';
 import './types';
 
 export interface GatewayDependencies {
@@ -104,5 +105,13 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
   await app.register(trajectenRoutes, { engine });
   await app.register(auditRoutes, { engine, processingLogDir: config.processingLogDir });
   await app.register(covenantRoutes, { engine });
+  await app.register(webPlugin, {
+    gateway: app,
+    sdk: deps.sdk,
+    verify: deps.verify,
+    ...(deps.devIssuer ? { devIssuer: deps.devIssuer } : {}),
+    auth: config.auth,
+    dataDir: config.dataDir,
+  });
   return app;
 }

@@ -52,6 +52,9 @@ export const GatewayEnvSchema = DevIssuerEnvSchema.extend({
     .transform((v) => v.split(',').map((s) => s.trim()))
     .pipe(z.array(claimPath).min(1)),
   TIDW_OIDC_CLOCK_TOLERANCE_S: whole('seconds', 0, 300, 5),
+  /** The web app's client at the identity provider (authorization code with PKCE); unset: no login through it. */
+  TIDW_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TIDW_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   TIDW_DEV_ISSUER: flag.optional(),
   TIDW_HTTP_CORS_ORIGINS: list.pipe(
     z.array(z.url({ message: 'expected origins such as https://portaal.example.nl, comma-separated' })),
@@ -85,6 +88,8 @@ export interface GatewayConfig {
     devIssuer: boolean;
     claims: ClaimMapping;
     clockToleranceSeconds: number;
+    /** The web app's OIDC client, for signing people in with the external issuer. */
+    webClient?: { id: string; secret?: string };
   };
   corsOrigins: string[];
   bodyLimit: number;
@@ -134,6 +139,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
         person: e.TIDW_OIDC_PERSON_CLAIMS,
       },
       clockToleranceSeconds: e.TIDW_OIDC_CLOCK_TOLERANCE_S,
+      ...(e.TIDW_OIDC_CLIENT_ID
+        ? {
+            webClient: {
+              id: e.TIDW_OIDC_CLIENT_ID,
+              ...(e.TIDW_OIDC_CLIENT_SECRET ? { secret: e.TIDW_OIDC_CLIENT_SECRET } : {}),
+            },
+          }
+        : {}),
     },
     corsOrigins: e.TIDW_HTTP_CORS_ORIGINS,
     bodyLimit: e.TIDW_HTTP_BODY_LIMIT,

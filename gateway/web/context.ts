@@ -1,0 +1,52 @@
+/** What every page of the web app is given, and the signed-in user a page works for. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TenancyClient } from '../../client';
+import type { DevIssuerKey } from '../../platform/dev-issuer';
+import type { GatewayConfig } from '../config';
+import type { Caller, VerifyBearer } from '../identity';
+import { apiFor, type Api } from './api';
+import { sessionCaller } from './session';
+
+export interface WebOptions {
+  /** The gateway itself: pages call its API routes in process. */
+  gateway: FastifyInstance;
+  sdk: TenancyClient;
+  verify: VerifyBearer;
+  /** The development issuer, when the gateway runs it: then the development login is offered. */
+  devIssuer?: { key: DevIssuerKey; issuer: string };
+  /** How callers are authenticated: the audience, and the external issuer with the web app's client, if any. */
+  auth: GatewayConfig['auth'];
+  dataDir: string;
+  /** The clock of the concern routing (tests fix it). */
+  now?: () => Date;
+}
+
+export interface SignedIn {
+  caller: Caller;
+  api: Api;
+  csrf: string;
+}
+
+/** The signed-in user, or a redirect to the login page (answered here; the caller then returns). */
+export async function signedIn(
+  options: WebOptions,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedIn | undefined> {
+  const session = await sessionCaller(request, options.verify);
+  if (!session) {
+    await reply.redirect('/inloggen', 303);
+    return undefined;
+  }
+  return {
+    caller: session.caller,
+    api: apiFor(options.gateway, session.token, request.headers.traceparent as string | undefined),
+    csrf: reply.generateCsrf(),
+  };
+}
+
+/** What a page renders its header with. */
+export const whoOf = (user: SignedIn) => ({
+  role: user.caller.actor.role,
+  ...(user.caller.actor.organisation ? { organisation: user.caller.actor.organisation } : {}),
+});

@@ -1,0 +1,139 @@
+/**
+ * Inloggen and uitloggen. On the embedded default the development login offers every party of the covenants and
+ * signs in with a token from the development issuer. With an external identity provider (TIDW_OIDC_ISSUER and the web
+ * app's client, TIDW_OIDC_CLIENT_ID) the user signs in there: the authorization-code flow with PKCE (oidc.ts).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { ActorSchema } from '../../../machines';
+import { mintDevToken } from '../../../platform/dev-issuer';
+import type { WebOptions } from '../context';
+import { roleLabels } from '../dutch';
+import { html, page } from '../html';
+import { beginLogin, CALLBACK_PATH, finishLogin, oidcClient } from '../oidc';
+import { devParties, endSession, SESSION_SECONDS, sessionCaller, startSession } from '../session';
+
+const LoginSchema = z.object({
+  party: z.string().regex(/^[a-z]+:.+$/),
+  personId: z.string().trim().default(''),
+});
+
+export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) => {
+  const oidc = oidcClient(options.auth);
+  const parties = () => devParties(options.sdk.regions.map((r) => options.sdk.covenant(r)));
+
+  app.get('/', async (request, reply) =>
+    reply.redirect((await sessionCaller(request, options.verify)) ? '/mijn-werk' : '/inloggen', 303),
+  );
+
+  app.get('/inloggen', async (request, reply) => {
+    const csrf = reply.generateCsrf();
+    const failed = (request.query as { fout?: string }).fout !== undefined;
+    if (!options.devIssuer) {
+      return reply.type('text/html').send(
+        page(
+          { title: 'Inloggen', path: '/inloggen' },
+          html`${failed ? html`<div class="error" role="alert">Inloggen is niet gelukt. Probeer het opnieuw.</div>` : ''}
+          ${
+            oidc
+              ? html`<p>U logt in via het inlogsysteem van uw organisatie.</p>
+                  <p>
+                    <a class="button" href="/inloggen/organisatie" hx-boost="false"
+                      >Inloggen via uw organisatie</a
+                    >
+                  </p>`
+              : html`<p>
+                  Inloggen gaat via het inlogsysteem van uw organisatie; voor deze omgeving is dat niet
+                  ingesteld (TIDW_OIDC_CLIENT_ID). Partnersystemen gebruiken de API met hun eigen tokens.
+                </p>`
+          }`,
+        ),
+      );
+    }
+    return reply.type('text/html').send(
+      page(
+        { title: 'Inloggen', path: '/inloggen' },
+        html`<div class="notice" role="note">
+            <strong>Ontwikkel-login.</strong> Alleen voor ontwikkelen en testen: u kiest zelf als welke partij
+            u werkt. In productie logt u in via uw eigen organisatie.
+          </div>
+          ${failed ? html`<div class="error" role="alert">Kies een partij en een geldige medewerkerscode.</div>` : ''}
+          <form method="post" action="/inloggen" class="card">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <div class="field">
+              <label for="party">Ik werk als</label>
+              <select id="party" name="party" required>
+                ${parties().map(
+                  (p) =>
+                    html`<option value="${p.role}:${p.organisation}">
+                      ${roleLabels[p.role]} · ${p.organisation}
+                    </option>`,
+                )}
+              </select>
+            </div>
+            <div class="field">
+              <label for="personId">Medewerkerscode (pseudoniem)</label>
+              <input
+                id="personId"
+                name="personId"
+                autocomplete="off"
+                placeholder="bijvoorbeeld mw-0001"
+                aria-describedby="personId-hint"
+              />
+              <p id="personId-hint" class="hint">
+                Geen naam of e-mailadres: een code die u niet herleidt tot een persoon.
+              </p>
+            </div>
+            <button type="submit">Inloggen</button>
+          </form>`,
+      ),
+    );
+  });
+
+  app.get('/inloggen/organisatie', async (request, reply) => {
+    if (!oidc) return reply.redirect('/inloggen', 303);
+    return beginLogin(await oidc(), request, reply);
+  });
+
+  app.get(CALLBACK_PATH, async (request, reply) => {
+    if (!oidc) return reply.redirect('/inloggen', 303);
+    const token = await finishLogin(await oidc(), request, reply);
+    // The provider's token is a session only when the API would take it as a bearer token.
+    const valid = token
+      ? await options.verify(`Bearer ${token}`).then(
+          () => true,
+          () => false,
+        )
+      : false;
+    if (!token || !valid) return reply.redirect('/inloggen?fout', 303);
+    startSession(request, reply, token);
+    return reply.redirect('/mijn-werk', 303);
+  });
+
+  app.post('/inloggen', { preHandler: app.csrfProtection.bind(app) }, async (request, reply) => {
+    const dev = options.devIssuer;
+    const form = LoginSchema.safeParse(request.body);
+    if (!dev || !form.success) return reply.redirect('/inloggen?fout', 303);
+    const [role, ...rest] = form.data.party.split(':');
+    const organisation = rest.join(':');
+    const offered = parties().some((p) => p.role === role && p.organisation === organisation);
+    const actor = ActorSchema.safeParse({
+      role,
+      organisation,
+      personId: form.data.personId || `dev-${role}`,
+    });
+    if (!offered || !actor.success) return reply.redirect('/inloggen?fout', 303);
+    const token = await mintDevToken(dev.key, actor.data, {
+      issuer: dev.issuer,
+      audience: options.auth.audience,
+      lifetimeSeconds: SESSION_SECONDS,
+    });
+    startSession(request, reply, token);
+    return reply.redirect('/mijn-werk', 303);
+  });
+
+  app.post('/uitloggen', { preHandler: app.csrfProtection.bind(app) }, async (request, reply) => {
+    endSession(request, reply);
+    return reply.redirect('/inloggen', 303);
+  });
+};

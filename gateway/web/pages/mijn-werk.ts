@@ -1,0 +1,185 @@
+/**
+ * Mijn werk: the trajecten of my organisation's covenants with phase, next meeting and escalation; filters by phase,
+ * region and escalation, search by client reference, a page at a time, with counts on top. Everything comes from
+ * GET /v1/trajecten (and GET /v1/trajecten/{ref} for a search), as the signed-in user.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { isParty } from '../../access';
+import { phases, type Phase, type PublicStatus } from '../../../machines';
+import { collect, isProblem } from '../api';
+import { signedIn, whoOf, type WebOptions } from '../context';
+import { phaseLabels } from '../dutch';
+import { dutchDate, html, page, type Html } from '../html';
+
+interface Item {
+  clientRef: string;
+  phase: Phase | null;
+  region: string | null;
+  escalated: boolean;
+  nextMeetingDue: string | null;
+}
+interface ListPage {
+  items: Item[];
+  nextCursor?: string;
+}
+
+const QuerySchema = z.object({
+  fase: z.enum(phases).or(z.literal('')).optional(),
+  regio: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,39}$/)
+    .or(z.literal(''))
+    .optional(),
+  escalatie: z.enum(['ja', '']).optional(),
+  zoek: z.string().trim().max(64).optional(),
+  cursor: z.string().max(4096).optional(),
+});
+
+const PAGE_SIZE = 25;
+const COUNTED = 2000;
+
+function rows(items: Item[]): Html {
+  if (!items.length) return html`<p>Geen trajecten gevonden.</p>`;
+  return html`<div class="table-wrap" role="region" aria-label="Trajecten" tabindex="0">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Cliënt</th>
+          <th scope="col">Fase</th>
+          <th scope="col">Regio</th>
+          <th scope="col">Volgend gesprek uiterlijk</th>
+          <th scope="col">Geëscaleerd</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${items.map(
+          (i) =>
+            html`<tr>
+              <th scope="row"><a href="/trajecten/${i.clientRef}">${i.clientRef}</a></th>
+              <td>${i.phase ? phaseLabels[i.phase] : '—'}</td>
+              <td>${i.region ?? '—'}</td>
+              <td>${dutchDate(i.nextMeetingDue)}</td>
+              <td>${i.escalated ? html`<strong class="warn">Ja</strong>` : 'Nee'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+export const mijnWerkPage: FastifyPluginAsync<WebOptions> = async (app, options) => {
+  app.get('/mijn-werk', async (request, reply) => {
+    const user = await signedIn(options, request, reply);
+    if (!user) return reply;
+    const parsed = QuerySchema.safeParse(request.query);
+    const q = parsed.success ? parsed.data : {};
+    const regions = options.sdk.regions.filter((r) =>
+      isParty(options.sdk.covenant(r), user.caller.actor.organisation),
+    );
+
+    // Counts over what my organisation sees, up to COUNTED trajecten (the page says "+" when there are more).
+    const all = await collect<Item>(user.api, new URLSearchParams(), COUNTED);
+    if ('status' in all) {
+      return reply
+        .code(all.status)
+        .type('text/html')
+        .send(
+          page(
+            { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
+            html`<div class="error" role="alert">${all.body.detail}</div>`,
+          ),
+        );
+    }
+    const counts = new Map<string, number>();
+    for (const item of all.items) counts.set(item.phase ?? '', (counts.get(item.phase ?? '') ?? 0) + 1);
+    const escalated = all.items.filter((i) => i.escalated).length;
+
+    let list: ListPage;
+    if (q.zoek) {
+      const one = await user.api<PublicStatus>('GET', `/v1/trajecten/${encodeURIComponent(q.zoek)}`);
+      list = {
+        items: isProblem(one)
+          ? []
+          : [
+              {
+                clientRef: q.zoek,
+                phase: one.body.phase,
+                region: one.body.region,
+                escalated: one.body.escalations.length > 0,
+                nextMeetingDue: one.body.nextMeetingDue,
+              },
+            ],
+      };
+    } else {
+      const params = new URLSearchParams();
+      if (q.fase) params.set('phase', q.fase);
+      if (q.regio) params.set('region', q.regio);
+      if (q.escalatie === 'ja') params.set('escalated', 'true');
+      const answer = await collect<Item>(user.api, params, PAGE_SIZE, q.cursor);
+      list = 'status' in answer ? { items: [] } : answer;
+    }
+    const next = new URLSearchParams({
+      ...(q.fase ? { fase: q.fase } : {}),
+      ...(q.regio ? { regio: q.regio } : {}),
+      ...(q.escalatie ? { escalatie: q.escalatie } : {}),
+      ...(list.nextCursor ? { cursor: list.nextCursor } : {}),
+    });
+
+    return reply.type('text/html').send(
+      page(
+        { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
+        html`<section aria-labelledby="tellingen">
+            <h2 id="tellingen">Overzicht</h2>
+            <ul class="counts">
+              <li><span class="n">${all.items.length}${all.nextCursor ? '+' : ''}</span> trajecten</li>
+              <li><span class="n">${escalated}</span> geëscaleerd</li>
+              ${[...counts.entries()].map(
+                ([phase, n]) =>
+                  html`<li><span class="n">${n}</span> ${phaseLabels[phase as Phase] ?? phase}</li>`,
+              )}
+            </ul>
+          </section>
+          <section aria-labelledby="zoeken">
+            <h2 id="zoeken">Zoeken en filteren</h2>
+            <form method="get" action="/mijn-werk" class="filters">
+              <div class="field">
+                <label for="zoek">Cliëntreferentie</label>
+                <input id="zoek" name="zoek" value="${q.zoek ?? ''}" autocomplete="off" />
+              </div>
+              <div class="field">
+                <label for="fase">Fase</label
+                ><select id="fase" name="fase">
+                  <option value="">Alle fasen</option>
+                  ${phases.map((p) => html`<option value="${p}" ${q.fase === p ? html` selected` : ''}>${phaseLabels[p]}</option>`)}
+                </select>
+              </div>
+              <div class="field">
+                <label for="regio">Regio</label
+                ><select id="regio" name="regio">
+                  <option value="">Alle regio’s</option>
+                  ${regions.map((r) => html`<option value="${r}" ${q.regio === r ? html` selected` : ''}>${options.sdk.covenant(r).name}</option>`)}
+                </select>
+              </div>
+              <div class="field check">
+                <input
+                  type="checkbox"
+                  id="escalatie"
+                  name="escalatie"
+                  value="ja"
+                  ${q.escalatie === 'ja' ? html` checked` : ''}
+                />
+                <label for="escalatie">Alleen geëscaleerd</label>
+              </div>
+              <button type="submit">Toon</button>
+            </form>
+          </section>
+          <section aria-labelledby="lijst">
+            <h2 id="lijst">Trajecten</h2>
+            ${rows(list.items)}
+            ${list.nextCursor ? html`<p><a href="/mijn-werk?${next.toString()}">Volgende pagina</a></p>` : ''}
+          </section>`,
+      ),
+    );
+  });
+};
