@@ -67,6 +67,7 @@ import { connectionOptions, parseTemporalSettings, type TemporalSettings } from 
 import { ConfigError } from '../platform/config';
 import { fetchHistoryChain } from './history';
 import { sendThroughMoves } from './moving';
+import { traceHeaders } from './trace-headers';
 import {
   EngineUnavailable,
   InvalidInput,
@@ -756,6 +757,7 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
     connection,
     namespace: settings.namespace,
     ...(encryption ? { dataConverter: { payloadCodecs: [encryption.codec] } } : {}),
+    interceptors: { workflow: [traceHeaders] },
   });
   return new TenancyClient(
     client,

@@ -1,16 +1,15 @@
 /**
  * The processing log at the door: every request that reads or writes a traject (a route with an `operation`) leaves
  * one record, written and synced before the answer goes out. The W3C trace context comes in with `traceparent`
- * (or starts here) and goes back out in the same header; the SDK has no per-call headers for Temporal, so the trace id
- * reaches the workflow only through this log (see the README).
+ * (or starts here), goes back out in the same header, and on to the workflow as a Temporal header: each request runs
+ * in its trace (platform/trace-context.ts), which the SDK reads when it calls Temporal.
  */
 import { randomBytes } from 'node:crypto';
 import type { ProcessingLog } from '../../platform/processing-log';
+import { runInTrace, TRACEPARENT } from '../../platform/trace-context';
 import { ReferenceSchema } from '../../machines';
 import { shared } from './shared';
 import '../types';
-
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 /** The pseudonymous traject reference a request concerns: its path parameter, or the reference a start registers. */
 function trajectRefOf(params: unknown, body: unknown): string | null {
@@ -22,12 +21,15 @@ function trajectRefOf(params: unknown, body: unknown): string | null {
 
 export const processingLogPlugin = shared<{ log: ProcessingLog }>(async (app, { log }) => {
   app.decorateRequest('trace', undefined as never);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const incoming = TRACEPARENT.exec(String(request.headers.traceparent ?? ''));
     const traceId = incoming && !/^0+$/.test(incoming[1]!) ? incoming[1]! : randomBytes(16).toString('hex');
     request.trace = { traceId, spanId: randomBytes(8).toString('hex') };
-    reply.header('traceparent', `00-${traceId}-${request.trace.spanId}-01`);
+    const traceparent = `00-${traceId}-${request.trace.spanId}-01`;
+    reply.header('traceparent', traceparent);
     reply.header('x-request-id', request.id);
+    // The rest of the request (its handler and the SDK calls in it) runs in this trace.
+    runInTrace(traceparent, done);
   });
   app.addHook('onSend', async (request, reply, payload) => {
     const { operation, activity } = request.routeOptions.config ?? {};

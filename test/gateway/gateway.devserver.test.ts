@@ -6,6 +6,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    an answer's body is what the server sent; the contract test at the end validates every one against the OpenAPI
    document, so the assertions read it untyped. */
+import { defaultPayloadConverter } from '@temporalio/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor } from '../../machines';
@@ -318,6 +319,18 @@ describe('the processing log', () => {
       actor: { role: 'corporatie' },
     });
     expect(records[2]!.traceId).toBe(traceId);
+    // The trace goes on to the workflow: the update the request sent carries it as its traceparent header.
+    const history = await suite.sdk.history(ref);
+    const traced = history.runs
+      .flatMap((run) => run.history.events ?? [])
+      .map(
+        (e) =>
+          e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields
+            ?.traceparent,
+      )
+      .filter((p) => p !== undefined && p !== null)
+      .map((p) => defaultPayloadConverter.fromPayload<string>(p));
+    expect(traced).toContainEqual(expect.stringMatching(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`)));
     expect(records[2]!.actor.personId).toMatch(/^h:[0-9a-f]{32}$/);
     expect(records[1]!.actor).toEqual({ role: 'client', personId: ref });
     expect(new Set(records.map((r) => r.requestId)).size).toBe(records.length);
