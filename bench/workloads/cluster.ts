@@ -399,7 +399,8 @@ export async function clusterBench(
       concurrency: options.concurrency,
       open: options.capacity[0] ?? 1000,
       signalsPerTraject: 5,
-      runId: `b${options.seed}-${Date.now().toString(36)}`,
+      // Digits only: a reference may not hold more than two words (the engine refuses name-like references).
+      runId: `b${options.seed}-${Date.now() % 100_000_000}`,
     },
     teardown,
     logger,

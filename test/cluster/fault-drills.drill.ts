@@ -87,7 +87,7 @@ async function drill(
   const retries = { count: 0 };
   const started = Date.now();
   const trajects = await Promise.all(
-    Array.from({ length: TRAJECTS }, (_, i) => register(tidw, `drill-${name}-${i + 1}`, retries)),
+    Array.from({ length: TRAJECTS }, (_, i) => register(tidw, `${name}-${i + 1}`, retries)),
   );
   let walksDoneAt = 0;
   const walks = Promise.all(trajects.map((t) => walk(tidw, t, { pauseMs: PAUSE_MS }, retries))).then(() => {
@@ -143,14 +143,14 @@ async function drill(
 
 describe('a cluster with trajects in flight', () => {
   test('loses and doubles nothing when one of two workers is killed', async () => {
-    await drill('worker-kill', async () => {
+    await drill('wk-kill', async () => {
       await cluster.stopWorker(2, 'SIGKILL');
     });
     await cluster.startWorker(2);
   });
 
   test('loses and doubles nothing when the history service is killed and restarted', async () => {
-    await drill('history-kill', async () => {
+    await drill('hs-kill', async () => {
       await cluster.stopService('history', 'SIGKILL');
       await sleep(2_000);
       await cluster.startService('history');
@@ -158,7 +158,7 @@ describe('a cluster with trajects in flight', () => {
   });
 
   test('loses and doubles nothing when PostgreSQL restarts', async () => {
-    await drill('postgres-restart', async () => {
+    await drill('pg-restart', async () => {
       await cluster.stopPostgres();
       await sleep(2_000);
       await cluster.startPostgres();
@@ -169,7 +169,7 @@ describe('a cluster with trajects in flight', () => {
     // The walk completes first; then both workers stop, and the kennismaking timers (10 s) fall due with none running.
     // 20 s without workers outlasts every timeout in play (the 10 s timer, the 10 s sticky and task timeouts); a
     // full minute would hold the same state three times as long and tell nothing more.
-    await drill('workers-down', () => Promise.resolve(), {
+    await drill('wk-down', () => Promise.resolve(), {
       afterWalk: async (trajects) => {
         await Promise.all([cluster.stopWorker(1, 'SIGTERM'), cluster.stopWorker(2, 'SIGTERM')]);
         const retries = { count: 0 };
