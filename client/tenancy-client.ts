@@ -83,6 +83,7 @@ import { dataDirFrom, projectRoot } from '../platform/paths';
 import { registerSearchAttributes } from '../platform/search-attributes';
 import {
   CONNECT_TIMEOUT_MS,
+  grpcCode,
   isDeadlineExceeded,
   isFailedPrecondition,
   isUnimplemented,
@@ -427,8 +428,14 @@ export class TenancyClient {
       return await this.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(query));
     } catch (err) {
       const { namespace, taskQueue } = this.options;
-      // Past the deadline a worker is missing or stuck; a failed precondition is a first task none has run yet.
-      if (isDeadlineExceeded(err) || isFailedPrecondition(err)) {
+      // Past the deadline a worker is missing or stuck; a failed precondition is a first task none has run yet. Any
+      // other failure of the call (a server under load answers a held query in other words too) is the worker's
+      // absence only when nobody polls the task queue.
+      if (
+        isDeadlineExceeded(err) ||
+        isFailedPrecondition(err) ||
+        (grpcCode(err) !== undefined && !isNotFound(err))
+      ) {
         const down = await workerUnavailable(
           this.connection,
           namespace,
