@@ -718,7 +718,7 @@ function summary(execution: {
  * server whose worker does not encrypt is talked to in plain text, when TIDW_PLAINTEXT_PAYLOADS=true says so.
  */
 function refusePlainOnCluster(settings: TemporalSettings): void {
-  if (!settings.address || /^(true|1|yes)$/.test(process.env.TIDW_PLAINTEXT_PAYLOADS ?? '')) return;
+  if (!settings.address || settings.plaintextPayloads) return;
   throw new ConfigError([
     {
       variable: 'TIDW_KEYRING_FILE',

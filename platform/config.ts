@@ -45,6 +45,8 @@ export const ConnectionEnvSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** Where `npm start`'s embedded server listens (and where the CLI looks when TEMPORAL_ADDRESS is unset). */
   TIDW_DEV_SERVER_PORT: port(7233),
+  /** Only for a test server whose worker does not encrypt: the SDK may talk to a cluster without the key ring. */
+  TIDW_PLAINTEXT_PAYLOADS: flag.default(false),
 });
 
 export interface TlsSettings {
@@ -62,6 +64,8 @@ export interface TemporalSettings {
   apiKey?: string;
   tls?: TlsSettings;
   devServerPort: number;
+  /** TIDW_PLAINTEXT_PAYLOADS: a client may send plain payloads to a cluster (a test server's unencrypting worker). */
+  plaintextPayloads: boolean;
 }
 
 /** Turns zod issues into one ConfigError naming each variable. */
@@ -113,6 +117,7 @@ export function parseTemporalSettings(
         }
       : undefined,
     devServerPort: e.TIDW_DEV_SERVER_PORT,
+    plaintextPayloads: e.TIDW_PLAINTEXT_PAYLOADS,
   };
 }
 
