@@ -3,6 +3,7 @@
  * partners speak them; these lists are the single source for schemas, permissions and the public status.
  */
 import { z } from 'zod';
+import { coordinatorEventTypes } from './event-types';
 
 /** Who acts. `buurtbewoner` may only report; `auditor` reads and never writes. */
 export const roles = [
@@ -17,57 +18,13 @@ export const roles = [
 export const RoleSchema = z.enum(roles);
 export type Role = z.infer<typeof RoleSchema>;
 
-/** Events a party sends (coordinator events). */
-export const coordinatorEventTypes = [
-  'INSTEMMING_GEGEVEN',
-  'INGETROKKEN',
-  'URGENTIE_AANGEVRAAGD',
-  'URGENTIE_TOEGEKEND',
-  'URGENTIE_AFGEWEZEN',
-  'WONING_AANGEBODEN',
-  'AANBOD_GEACCEPTEERD',
-  'AANBOD_GEWEIGERD',
-  'CONTRACTVORM_GEADVISEERD',
-  'CONTRACT_GETEKEND',
-  'GESPREK_GEPLAND',
-  'GESPREK_GEVOERD',
-  'EVALUATIE_VASTGELEGD',
-  'OVERLAST_GEMELD',
-  // Extension of the DOMAIN list: the first response to a nuisance report, so that the
-  // "first response within 2 working days" deadline can be met and observed.
-  'OVERLAST_OPGEPAKT',
-  'OVERLAST_AFGEHANDELD',
-  // Extension: a neighbour's concern that is not nuisance (Nijmegen persona Henriëtte, seed 004).
-  'ZORGEN_GEMELD',
-  'HUURACHTERSTAND_GESIGNALEERD',
-  'HUURACHTERSTAND_OPGELOST',
-  'TERUGVAL_GEMELD',
-  'TIMEOUT_BEEINDIGD',
-  'OMKLAPPEN_AKKOORD',
-  'CONTRACT_VERLENGD',
-  'CONTRACT_BEEINDIGD',
-  'BEGELEIDING_AFGESCHAALD',
-  'BEGELEIDING_OPGESCHAALD',
-  'CONTACT_GELOGD',
-  'TRAJECT_AFGESLOTEN',
-] as const;
+/** Events a party sends (coordinator events); the list is in event-types.ts. */
+export { coordinatorEventTypes } from './event-types';
 export const CoordinatorEventTypeSchema = z.enum(coordinatorEventTypes);
 export type CoordinatorEventType = z.infer<typeof CoordinatorEventTypeSchema>;
 
-/** Events the machine raises for itself when a deadline or a scheduled moment arrives (durable timers). */
-export const timerEventTypes = [
-  'URGENTIEBESLUIT_TERMIJN',
-  'AANBOD_HERINNERING',
-  'AANBOD_ESCALATIE',
-  'KENNISMAKING_TERMIJN',
-  'EVALUATIE_UITNODIGING',
-  'EVALUATIE_TERMIJN',
-  'OVERLAST_REACTIETERMIJN',
-  'OVERLAST_ESCALATIETERMIJN',
-  'HUURACHTERSTAND_OPVOLGING',
-  'WAAKVLAM_CHECKIN',
-] as const;
-export type TimerEventType = (typeof timerEventTypes)[number];
+/** Events the machine raises for itself when a deadline falls due; the list is in event-types.ts. */
+export { timerEventTypes, type TimerEventType } from './event-types';
 
 /** The stable public phases that clients and dashboards rely on. Internal state names may change; these may not. */
 export const phases = [

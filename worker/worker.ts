@@ -2,10 +2,11 @@
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { TenancyActivities } from '../activities';
+import { workflowBundleOptions } from '../platform/workflow-bundle';
 
 /** Bundles the workflow code; do it once per process and hand the bundle to every worker. */
 export function bundleTenancyWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  return bundleWorkflowCode(workflowBundleOptions(quietBundlerLogger));
 }
 
 const quietBundlerLogger = {

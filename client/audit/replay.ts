@@ -4,6 +4,7 @@
  */
 import type { PayloadCodec } from '@temporalio/common';
 import type { WorkflowBundle } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../platform/workflow-bundle';
 import type { HistoryChain } from './history-file';
 
 export interface ReplayOutcome {
@@ -40,7 +41,7 @@ export async function bundleWorkflows(
   workflowsPath = require.resolve('../../workflows'),
 ): Promise<WorkflowBundle> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
-  return bundleWorkflowCode({ workflowsPath, logger: quiet });
+  return bundleWorkflowCode(workflowBundleOptions(quiet, workflowsPath));
 }
 
 /** Keeps the Temporal runtime's own chatter out of a command's output, if nothing installed a runtime before. */

@@ -4,15 +4,8 @@
  */
 import { getNextTransitions, type SnapshotFrom } from 'xstate';
 import { addDuration } from '../duration';
-import {
-  coordinatorEventTypes,
-  type ContractForm,
-  type CoordinatorEventType,
-  type EscalationKind,
-  type Origin,
-  type Phase,
-  type Role,
-} from '../vocabulary';
+import { coordinatorEventTypes } from '../event-types';
+import type { ContractForm, CoordinatorEventType, EscalationKind, Origin, Phase, Role } from '../vocabulary';
 import type { TrajectContext } from './context';
 import type { TrajectMachine } from './machine';
 

@@ -1,0 +1,32 @@
+/**
+ * The modules every workflow of a worker shares: the worker bundles this file as a preloaded module
+ * (platform/workflow-bundle.ts), so the SDK's reusable sandbox evaluates XState and the traject machine once per
+ * worker instead of once per workflow, and keeps one copy of them for all cached trajects.
+ *
+ * The SDK deep-freezes what it shares, and every module this file reaches is shared, so two rules hold here:
+ * - nothing reached from here may import zod (its schemas write lazily computed internals on first use, which a freeze
+ *   forbids): machine modules take their word lists from event-types.ts and import schema modules as types only;
+ * - nothing reached from here may keep per-workflow state: module-level caches hold pure results only (a formatter
+ *   per time zone, the interpreter's inert actor scope, emptied before each use).
+ * test/worker/shared-modules.test.ts fails when either rule breaks or a module here is evaluated per workflow again.
+ */
+import * as xstate from 'xstate';
+import * as covenantTerms from '../machines/covenant-terms';
+import * as duration from '../machines/duration';
+import * as eventTypes from '../machines/event-types';
+import * as context from '../machines/traject/context';
+import * as interpreter from '../machines/traject/interpreter';
+import * as machine from '../machines/traject/machine';
+import * as status from '../machines/traject/status';
+
+/** Referenced, so that the bundler keeps every module above (XState declares `sideEffects: false`). */
+export const sharedModules = [
+  xstate,
+  covenantTerms,
+  duration,
+  eventTypes,
+  context,
+  interpreter,
+  machine,
+  status,
+];
