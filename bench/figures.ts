@@ -112,12 +112,22 @@ function capacityRows(capacity: NonNullable<WorkloadResults['capacity']>, counts
       ? (p.workerRssBytes - c.idle.workerRssBytes) / p.cachedWorkflows
       : nan;
   };
+  // The first point: every traject opened for it is a new workflow that stays cached (none is evicted and replayed).
+  const first = (c: CapacityResult | undefined) => c?.points[0]?.workflowThreadCpuMsPerOpened ?? nan;
   rows.push(
     row(
       'Worker memory per cached traject',
       'KiB',
       perTraject(capacity.engine),
       perTraject(capacity.baseline),
+      atMost(1.5),
+    ),
+    row(
+      `Opening a traject: workflow-thread CPU per new workflow, first ${(counts[0] ?? 0).toLocaleString('en-US')}`,
+      'ms',
+      first(capacity.engine),
+      first(capacity.baseline),
+      atMost(1.5),
     ),
   );
   return rows;

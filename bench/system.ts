@@ -1,6 +1,6 @@
 /** The machine and software a run measured, and the memory of a process by its id. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../platform/paths';
@@ -84,6 +84,33 @@ export function cpuMs(pid: number | undefined): number {
       .replace(/^.*\) /, '')
       .split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * CPU time (user + system, milliseconds) of a process's threads other than its main thread and the Temporal Core
+ * runtime's (`tokio-*`): for a worker process, the workflow thread and the V8 helper threads (garbage collection,
+ * compilation) that work for it. NaN when /proc cannot be read.
+ */
+export function workflowThreadsCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    let total = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      if (tid === String(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').startsWith('tokio')) continue;
+        const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ');
+        total += (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+    return total;
   } catch {
     return Number.NaN;
   }

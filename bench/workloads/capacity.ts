@@ -18,7 +18,7 @@ import { scratchDir, startServer, type Bundles, type Teardown } from '../environ
 import { almere } from '../plan';
 import { trajectRefs, type Random } from '../random';
 import { elapsedMs, pool, sleep } from '../stats';
-import { rssBytes } from '../system';
+import { rssBytes, workflowThreadsCpuMs } from '../system';
 import type { Variant } from '../variants';
 
 /** Trajects opened at once. */
@@ -37,6 +37,11 @@ export interface CapacityPoint {
   cachedWorkflows: number;
   /** Seconds it took to open the trajects added for this point. */
   openingSeconds: number;
+  /**
+   * CPU time of the worker's workflow thread (with the V8 helper threads, not the main thread nor Temporal Core's)
+   * per traject opened for this point: its start and two updates, each a new workflow in the sandbox.
+   */
+  workflowThreadCpuMsPerOpened: number;
 }
 
 export interface CapacityResult {
@@ -138,6 +143,8 @@ export async function runCapacity(
     let open = 0;
     for (const target of counts) {
       const refs = Array.from({ length: target - open }, nextRef);
+      const openBefore = open;
+      const cpuBefore = workflowThreadsCpuMs(child.pid);
       const start = performance.now();
       await pool(refs, OPENING_CONCURRENCY, async (ref) => {
         if (performance.now() > deadline || child.exitCode !== null) return;
@@ -156,6 +163,7 @@ export async function runCapacity(
         break;
       }
       await sleep(SETTLE_MS);
+      const opened = open - openBefore;
       const point: CapacityPoint = {
         openTrajects: open,
         target,
@@ -164,6 +172,8 @@ export async function runCapacity(
         serverRssBytes: rssBytes(server.pid),
         cachedWorkflows: Math.min(open, maxCachedWorkflows),
         openingSeconds,
+        workflowThreadCpuMsPerOpened:
+          opened > 0 ? (workflowThreadsCpuMs(child.pid) - cpuBefore) / opened : Number.NaN,
       };
       points.push(point);
       logger.info(
@@ -174,6 +184,7 @@ export async function runCapacity(
           'worker.rssMiB': Math.round(point.workerRssBytes / 2 ** 20),
           'server.rssMiB': Math.round(point.serverRssBytes / 2 ** 20),
           'opening.seconds': Math.round(openingSeconds),
+          'workflowThread.cpuMsPerOpened': Math.round(point.workflowThreadCpuMsPerOpened * 100) / 100,
         },
         'capacity point',
       );
