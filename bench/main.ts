@@ -255,6 +255,7 @@ async function main(): Promise<number> {
             options.capacity,
             options['capacity-seconds'],
             random,
+            options['capacity-concurrency'],
             logger,
           );
         });

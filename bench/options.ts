@@ -40,6 +40,7 @@ const OptionsSchema = z
         message: 'expected ascending counts above 0',
       }),
     'capacity-seconds': count(120, 86_400).describe('seconds each variant may take to open its trajects'),
+    'capacity-concurrency': count(64, 1_000).describe('trajects the capacity workload opens at once'),
     only: z
       .string()
       .default(workloadNames.join(','))
@@ -70,6 +71,8 @@ export const usage = `npm run bench -- [options]
   --histories H     three-year trajects per variant for history size and replay (default 8)
   --capacity LIST   open trajects to hold for the memory figures (default 1000,10000)
   --capacity-seconds S  time box per variant for opening them (default 120)
+  --capacity-concurrency C  trajects opened at once for them (default 64; lower on a loaded machine, where a
+                    worker that cannot keep up lets workflow tasks time out)
   --gateway-clients C  clients reading status at once, through the gateway and the SDK (default 50)
   --seed N          seed of every random choice (default 20260105)
   --only LIST       run only these workloads: ${workloadNames.join(', ')}
@@ -98,6 +101,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         'gateway-clients': { type: 'string' },
         capacity: { type: 'string' },
         'capacity-seconds': { type: 'string' },
+        'capacity-concurrency': { type: 'string' },
         only: { type: 'string' },
         out: { type: 'string' },
         server: { type: 'string' },

@@ -21,8 +21,6 @@ import { elapsedMs, pool, sleep } from '../stats';
 import { rssBytes, workflowThreadsCpuMs } from '../system';
 import type { Variant } from '../variants';
 
-/** Trajects opened at once. */
-const OPENING_CONCURRENCY = 64;
 /** Quiet time before memory is read, so that in-flight tasks are done. */
 const SETTLE_MS = 3000;
 
@@ -96,6 +94,8 @@ export async function runCapacity(
   counts: readonly number[],
   seconds: number,
   random: Random,
+  /** Trajects opened at once. */
+  concurrency: number,
   logger: Logger,
 ): Promise<CapacityResult> {
   const name = variant.name;
@@ -146,7 +146,7 @@ export async function runCapacity(
       const openBefore = open;
       const cpuBefore = workflowThreadsCpuMs(child.pid);
       const start = performance.now();
-      await pool(refs, OPENING_CONCURRENCY, async (ref) => {
+      await pool(refs, concurrency, async (ref) => {
         if (performance.now() > deadline || child.exitCode !== null) return;
         try {
           await openTraject(ref);
