@@ -34,10 +34,36 @@ const phaseTable: ReadonlyArray<[Parameters<TrajectSnapshot['matches']>[0], Phas
   ['ingetrokken', 'ingetrokken'],
 ];
 
+/**
+ * The phase and the events a state has transitions for depend on its state value alone, and the workflow, `decide`
+ * and the status ask for them several times per transition: each is worked out once per state value (the machine
+ * has a few dozen) and remembered, keyed by the value's JSON (itself remembered per snapshot).
+ */
+const stateKeys = new WeakMap<TrajectSnapshot, string>();
+const phases = new Map<string, Phase>();
+const transitionTypes = new Map<string, readonly CoordinatorEventType[]>();
+
+function stateKey(snapshot: TrajectSnapshot): string {
+  let key = stateKeys.get(snapshot);
+  if (key === undefined) {
+    key = JSON.stringify(snapshot.value);
+    stateKeys.set(snapshot, key);
+  }
+  return key;
+}
+
 /** The public phase of a snapshot. */
 export function phaseOf(snapshot: TrajectSnapshot): Phase {
-  for (const [value, phase] of phaseTable) if (snapshot.matches(value)) return phase;
-  throw new Error(`no public phase for state ${JSON.stringify(snapshot.value)}`);
+  const key = stateKey(snapshot);
+  const known = phases.get(key);
+  if (known) return known;
+  for (const [value, phase] of phaseTable) {
+    if (snapshot.matches(value)) {
+      phases.set(key, phase);
+      return phase;
+    }
+  }
+  throw new Error(`no public phase for state ${key}`);
 }
 
 export type DeadlineKind =
@@ -119,8 +145,14 @@ export interface PublicStatus {
 /** Coordinator events the snapshot has a transition for (before guards). */
 export function allowedEvents(snapshot: TrajectSnapshot): CoordinatorEventType[] {
   if (snapshot.status !== 'active') return [];
-  const types = new Set<string>(getNextTransitions(snapshot).map((t) => t.eventType as string));
-  return coordinatorEventTypes.filter((type) => types.has(type));
+  const key = stateKey(snapshot);
+  let known = transitionTypes.get(key);
+  if (!known) {
+    const types = new Set<string>(getNextTransitions(snapshot).map((t) => t.eventType as string));
+    known = coordinatorEventTypes.filter((type) => types.has(type));
+    transitionTypes.set(key, known);
+  }
+  return known.slice();
 }
 
 function nextEvaluation(context: TrajectContext): { opensAt: string; dueBy: string; number: number } | null {
