@@ -366,3 +366,22 @@ export function toPublicStatus(snapshot: TrajectSnapshot): PublicStatus {
     allowedEvents: allowedEvents(snapshot),
   };
 }
+
+/**
+ * A short fingerprint of a public status (53 bits, base 36): what a compact update result records instead of the
+ * whole status, so that an auditor's reconstruction can still be checked against every status the traject had.
+ * Not a secret and not collision-proof against an adversary: it catches a reconstruction that went another way.
+ */
+export function statusDigest(status: PublicStatus): string {
+  const text = JSON.stringify(status);
+  let h1 = 0x9e3779b9;
+  let h2 = 0x85ebca6b;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
