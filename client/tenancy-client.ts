@@ -41,6 +41,7 @@ import {
   changeCovenantUpdate,
   eraseUpdate,
   eventsQuery,
+  isUpdateReceipt,
   migrationProgressQuery,
   migrationStateQuery,
   sendEventUpdate,
@@ -52,6 +53,7 @@ import {
   type MigrationProgress,
   type MigrationState,
   type TrajectStatus,
+  type UpdateReceipt,
 } from '../workflows/messages';
 import {
   contractFormKey,
@@ -358,7 +360,7 @@ export class TenancyClient {
     const sent = { type: type.data, actor, ...(event.data ? { data: event.data } : {}) };
     try {
       const handle = this.workflow(clientRef);
-      return await sendThroughMoves(() =>
+      const result = await sendThroughMoves(() =>
         handle.executeUpdate(sendEventUpdate, {
           args: [{ event: sent, ...(key ? { idempotencyKey: key } : {}) }],
           // The server answers a repeated update id with the first outcome, unchecked: the id names the event too,
@@ -366,6 +368,7 @@ export class TenancyClient {
           ...(key ? { updateId: `${clientRef}:${key}:${eventFingerprint(sent)}` } : {}),
         }),
       );
+      return await this.statusAfter(clientRef, result);
     } catch (err) {
       throw this.translate(err, clientRef);
     }
@@ -388,6 +391,14 @@ export class TenancyClient {
     } catch (err) {
       throw this.translate(err, clientRef);
     }
+  }
+
+  /**
+   * The whole status after an update: the update's result itself from a traject started before the slim-history
+   * patch, else (its result is a receipt, kept small because it stays in the history) the status asked by query.
+   */
+  private async statusAfter(clientRef: string, result: TrajectStatus | UpdateReceipt): Promise<TrajectStatus> {
+    return isUpdateReceipt(result) ? await this.query(clientRef, statusQuery) : result;
   }
 
   /** The traject's event log: time, event, actor role and organisation (no personal data). */
@@ -639,9 +650,10 @@ export class TenancyClient {
   ): Promise<TrajectStatus> {
     const covenant = parse(CovenantSchema, change.covenant, 'covenant');
     try {
-      return await this.workflow(clientRef).executeUpdate(changeCovenantUpdate, {
+      const result = await this.workflow(clientRef).executeUpdate(changeCovenantUpdate, {
         args: [{ actor: change.actor, covenant, reason: change.reason }],
       });
+      return await this.statusAfter(clientRef, result);
     } catch (err) {
       throw this.translate(err, clientRef);
     }

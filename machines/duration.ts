@@ -21,11 +21,28 @@ interface DurationParts {
   seconds: number;
 }
 
-function parts(duration: IsoDuration): DurationParts {
+/** Parsed durations: a covenant names a dozen, and the machine adds them on most transitions. */
+const parsed = new Map<IsoDuration, Readonly<DurationParts>>();
+const PARSED_KEPT = 1_024;
+
+function parts(duration: IsoDuration): Readonly<DurationParts> {
+  const known = parsed.get(duration);
+  if (known) return known;
   const match = isoDuration.exec(duration);
   if (!match) throw new RangeError(`not an ISO 8601 duration: ${duration}`);
   const n = (i: number) => Number(match[i] ?? 0);
-  return { years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) };
+  const result = Object.freeze({
+    years: n(1),
+    months: n(2),
+    weeks: n(3),
+    days: n(4),
+    hours: n(5),
+    minutes: n(6),
+    seconds: n(7),
+  });
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(duration, result);
+  return result;
 }
 
 const DAY = 86_400_000;
@@ -69,8 +86,6 @@ export function isAtOrAfter(a: string, b: string): boolean {
   return Date.parse(a) >= Date.parse(b);
 }
 
-const weekdayIndex: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-
 /**
  * One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one, and the machine asks
  * for local times on every working-day step and every proposed meeting time.
@@ -82,7 +97,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-GB', {
       timeZone,
-      weekday: 'short',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
@@ -95,17 +109,50 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The zone's offset from UTC at an instant, in milliseconds, read with its (cached) formatter. */
+function offsetAt(t: number, timeZone: string): number {
+  const parts = formatterFor(timeZone).formatToParts(new Date(t));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return local - Math.floor(t / 60_000) * 60_000;
+}
+
+/**
+ * The zone's offset through one UTC day, when it is the same at both ends of the day (so on every day but the two a
+ * year when the clocks change: no zone changes twice in a day), else null. Asking the formatter costs far more than
+ * the arithmetic, and the machine asks for local times on every working-day step and every hour a meeting proposal
+ * looks at, so each day's offset is asked once and remembered (a bounded cache: entries are a few bytes).
+ */
+const dayOffsets = new Map<string, number | null>();
+const DAY_OFFSETS_KEPT = 4_096;
+
+function dayOffset(day: number, timeZone: string): number | null {
+  const key = `${timeZone}|${day}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const start = offsetAt(day * DAY, timeZone);
+    offset = start === offsetAt((day + 1) * DAY, timeZone) ? start : null;
+    if (dayOffsets.size >= DAY_OFFSETS_KEPT) dayOffsets.clear();
+    dayOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /**
  * Local weekday (1 = Monday … 7 = Sunday), minutes since midnight and calendar date (`2027-03-29`) of an instant in a
  * time zone.
  */
 export function localTime(at: string, timeZone: string): { weekday: number; minutes: number; date: string } {
-  const formatted = formatterFor(timeZone).formatToParts(new Date(at));
-  const get = (type: string) => formatted.find((p) => p.type === type)?.value ?? '';
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) throw new RangeError(`not an instant: ${at}`);
+  const offset = dayOffset(Math.floor(t / DAY), timeZone) ?? offsetAt(t, timeZone);
+  const local = new Date(Math.floor(t / 60_000) * 60_000 + offset);
   return {
-    weekday: weekdayIndex[get('weekday')] ?? 1,
-    minutes: Number(get('hour')) * 60 + Number(get('minute')),
-    date: `${get('year')}-${get('month')}-${get('day')}`,
+    weekday: local.getUTCDay() === 0 ? 7 : local.getUTCDay(),
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    date: `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
   };
 }
 

@@ -68,7 +68,10 @@ export interface WorkflowCounters {
 export interface TenancyWorkflowInput {
   aanmelding: Aanmelding;
   continued?: ContinuedState;
-  /** Continue as new once the run's history has this many events (default 300), or when the server suggests it. */
+  /**
+   * Continue as new once the run's history has this many events (default 400; 300 for a run that started before the
+   * slim-history patch), or when the server suggests it.
+   */
   historyLimit?: number;
 }
 
@@ -77,6 +80,23 @@ export interface TrajectStatus extends PublicStatus {
   counters: WorkflowCounters;
   /** Effects (invitations, notifications, escalations) queued or being delivered right now. */
   deliveriesPending: number;
+}
+
+/**
+ * What an update answers since the slim-history patch (issue 14): the few figures a sender acts on, and a digest of
+ * the full public status it led to (`statusDigest`), which the audit timeline checks its reconstruction against. The
+ * full status stays one query away (`statusQuery`; the SDK's `send` fetches it): an update's result is stored in the
+ * history for the traject's life, and the whole status in every one made up half of a traject's history.
+ */
+export interface UpdateReceipt extends Pick<TrajectStatus, 'phase' | 'updatedAt' | 'allowedEvents'> {
+  counters: WorkflowCounters;
+  deliveriesPending: number;
+  statusDigest: string;
+}
+
+/** Whether an update's result is a receipt (a traject started after the slim-history patch) or a whole status. */
+export function isUpdateReceipt(result: TrajectStatus | UpdateReceipt): result is UpdateReceipt {
+  return typeof (result as Partial<UpdateReceipt>).statusDigest === 'string';
 }
 
 /** An event a party sends, with an optional key that makes a retried send safe. */
@@ -98,8 +118,11 @@ export const SendEventArgsSchema = z
   })
   .strict();
 
-/** Coordinator events: validated before they enter history; returns the new status. */
-export const sendEventUpdate = defineUpdate<TrajectStatus, [SendEventArgs]>('sendEvent');
+/**
+ * Coordinator events: validated before they enter history; returns a receipt of the new status (a traject started
+ * before the slim-history patch: the whole status).
+ */
+export const sendEventUpdate = defineUpdate<TrajectStatus | UpdateReceipt, [SendEventArgs]>('sendEvent');
 /** Events from feeds (rent-arrears lists, neighbours' reports): validated the same way; refusals are counted. */
 export const reportEventSignal = defineSignal<[SendEventArgs]>('reportEvent');
 export const statusQuery = defineQuery<TrajectStatus>('status');
@@ -119,9 +142,12 @@ export const eraseUpdate = defineUpdate<{ erasedAt: string }, [EraseArgs]>('eras
 
 /**
  * Moves the traject onto another version of its covenant (CONVENANT_GEWIJZIGD, issue 15): checked by the machine's
- * `decideCovenantChange` in the validator, so a refused change never enters history; returns the new status.
+ * `decideCovenantChange` in the validator, so a refused change never enters history; returns a receipt of the new
+ * status (or the whole status, as `sendEventUpdate` does).
  */
-export const changeCovenantUpdate = defineUpdate<TrajectStatus, [CovenantChangeArgs]>('changeCovenant');
+export const changeCovenantUpdate = defineUpdate<TrajectStatus | UpdateReceipt, [CovenantChangeArgs]>(
+  'changeCovenant',
+);
 
 /** What a dry run of a covenant change needs: the machine's snapshot (persisted form) and its pending timers. */
 export interface MigrationState {

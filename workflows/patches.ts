@@ -7,6 +7,12 @@ import type { TrajectRules } from '../machines';
 export const patches = {
   /** Open escalations lapse at omklappen (meetings) and at the end of a traject (all); issue 16, item 13. */
   escalationsLapse: 'escalations-lapse',
+  /**
+   * A smaller history (issue 14): updates answer with a receipt instead of the whole status, search attributes are
+   * upserted only where a value changed, and the run continues as new at 400 events rather than 300. Decided once
+   * per run, at its start.
+   */
+  slimHistory: 'slim-history',
 } as const;
 
 /**

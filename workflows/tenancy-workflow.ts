@@ -38,9 +38,9 @@ import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { decideCovenantChange } from '../machines/traject/migration';
 import { trajectMachine } from '../machines/traject/machine';
-import { phaseOf, toPublicStatus } from '../machines/traject/status';
+import { phaseOf, statusDigest, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
-import { rulesFor } from './patches';
+import { patches, rulesFor } from './patches';
 import {
   changeCovenantSignal,
   changeCovenantUpdate,
@@ -60,12 +60,18 @@ import {
   type SendEventArgs,
   type TenancyWorkflowInput,
   type TrajectStatus,
+  type UpdateReceipt,
   type WorkflowCounters,
   TRAJECT_MOVING,
 } from './messages';
 import { contractFormKey, escalatedKey, nextMeetingDueKey, phaseKey, regionKey } from './search-attributes';
 
-const DEFAULT_HISTORY_LIMIT = 300;
+/**
+ * Continue as new at this many events: a three-year traject (about 310 events) fits in one run, and a run stays far
+ * below Temporal's own limits. A run started before the slim-history patch keeps the limit it had.
+ */
+const DEFAULT_HISTORY_LIMIT = 400;
+const LEGACY_HISTORY_LIMIT = 300;
 /**
  * Issue 16: parties and event-data limits checked, idempotency keys bound to their event. A history recorded before
  * takes again what it took then (validators never replay, handlers do). Replace by deprecatePatch once no traject
@@ -116,7 +122,10 @@ function assertCovenantTerms(covenant: unknown): void {
 
 export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<TrajectStatus> {
   if (isUnencryptedPayload(input)) throw unencryptedFailure();
-  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  // Decided once, at the start of the run: a run recorded before the patch keeps its full update results, its
+  // upserts and its limit all its life.
+  const slim = patched(patches.slimHistory);
+  const historyLimit = input.historyLimit ?? (slim ? DEFAULT_HISTORY_LIMIT : LEGACY_HISTORY_LIMIT);
   const { workflowId } = workflowInfo();
 
   let snapshot: TrajectSnapshot;
@@ -140,6 +149,20 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     counters: { ...counters },
     deliveriesPending: effects.length + delivering,
   });
+
+  /** What an update answers: a receipt of the new status, or the whole status in a run from before the patch. */
+  const answer = (): TrajectStatus | UpdateReceipt => {
+    if (!slim) return status();
+    const s = toPublicStatus(snapshot);
+    return {
+      phase: s.phase,
+      updatedAt: s.updatedAt,
+      allowedEvents: s.allowedEvents,
+      counters: { ...counters },
+      deliveriesPending: effects.length + delivering,
+      statusDigest: statusDigest(s),
+    };
+  };
 
   const record = (entry: Omit<EventLogEntry, 'seq'>) => {
     counters.events += 1;
@@ -212,6 +235,10 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     const key = JSON.stringify(values);
     if (key === published) return; // an upsert is a history event: only when something changed
     published = key;
+    if (slim) {
+      upsertChanged(values);
+      return;
+    }
     upsertSearchAttributes([
       { key: phaseKey, value: values.phase },
       { key: regionKey, value: values.region },
@@ -219,6 +246,28 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       { key: nextMeetingDueKey, value: values.next ? new Date(values.next) : null },
       { key: escalatedKey, value: values.escalated },
     ]);
+  };
+
+  /** Upserts only the attributes whose value differs from what the workflow has (set at start, or carried over). */
+  const upsertChanged = (values: {
+    phase: string;
+    region: string;
+    form: string;
+    next: string;
+    escalated: boolean;
+  }) => {
+    const current = workflowInfo().typedSearchAttributes;
+    const changes: Parameters<typeof upsertSearchAttributes>[0] = [];
+    if (current.get(phaseKey) !== values.phase) changes.push({ key: phaseKey, value: values.phase });
+    if (current.get(regionKey) !== values.region) changes.push({ key: regionKey, value: values.region });
+    if ((current.get(contractFormKey) ?? '') !== values.form)
+      changes.push({ key: contractFormKey, value: values.form || null });
+    const next = current.get(nextMeetingDueKey);
+    if ((next ? next.getTime() : null) !== (values.next ? Date.parse(values.next) : null))
+      changes.push({ key: nextMeetingDueKey, value: values.next ? new Date(values.next) : null });
+    if (current.get(escalatedKey) !== values.escalated)
+      changes.push({ key: escalatedKey, value: values.escalated });
+    if (changes.length > 0) upsertSearchAttributes(changes);
   };
 
   /** An update that reached this run as it closes goes to the next run: the sender sends it again. */
@@ -331,7 +380,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       notClosing();
       const checked = check(args, patched(DOORS_PATCH));
       if (checked) take(checked.event, 'update', checked.key);
-      return status();
+      return answer();
     },
     {
       validator: (args: SendEventArgs) => {
@@ -390,7 +439,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     (args) => {
       notClosing();
       take(checkCovenantChange(args), 'update');
-      return status();
+      return answer();
     },
     {
       validator: (args) => {

@@ -27,7 +27,7 @@ export interface BaselineInput {
   terms: BaselineTerms;
   /** The organisation acting in each partner role. */
   organisations: Record<string, string>;
-  /** Continue as new at this many history events (the engine's default is 300). */
+  /** Continue as new at this many history events (the engine's default is 400). */
   historyLimit?: number;
   continued?: BaselineContinued;
 }

@@ -48,7 +48,8 @@ const activityOptions = {
   },
 } as const;
 
-const DEFAULT_HISTORY_LIMIT = 300;
+/** The engine's default (400 since the slim-history patch), so that both continue as new at the same length. */
+const DEFAULT_HISTORY_LIMIT = 400;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function baselineWorkflow(input: BaselineInput): Promise<BaselineStatus> {

@@ -27,10 +27,36 @@ const phaseTable: ReadonlyArray<[Parameters<TrajectSnapshot['matches']>[0], Phas
   ['ingetrokken', 'ingetrokken'],
 ];
 
+/**
+ * The phase and the events a state has transitions for depend on its state value alone, and the workflow, `decide`
+ * and the status ask for them several times per transition: each is worked out once per state value (the machine
+ * has a few dozen) and remembered, keyed by the value's JSON (itself remembered per snapshot).
+ */
+const stateKeys = new WeakMap<TrajectSnapshot, string>();
+const phases = new Map<string, Phase>();
+const transitionTypes = new Map<string, readonly CoordinatorEventType[]>();
+
+function stateKey(snapshot: TrajectSnapshot): string {
+  let key = stateKeys.get(snapshot);
+  if (key === undefined) {
+    key = JSON.stringify(snapshot.value);
+    stateKeys.set(snapshot, key);
+  }
+  return key;
+}
+
 /** The public phase of a snapshot. */
 export function phaseOf(snapshot: TrajectSnapshot): Phase {
-  for (const [value, phase] of phaseTable) if (snapshot.matches(value)) return phase;
-  throw new Error(`no public phase for state ${JSON.stringify(snapshot.value)}`);
+  const key = stateKey(snapshot);
+  const known = phases.get(key);
+  if (known) return known;
+  for (const [value, phase] of phaseTable) {
+    if (snapshot.matches(value)) {
+      phases.set(key, phase);
+      return phase;
+    }
+  }
+  throw new Error(`no public phase for state ${key}`);
 }
 
 export type DeadlineKind =
@@ -112,8 +138,14 @@ export interface PublicStatus {
 /** Coordinator events the snapshot has a transition for (before guards). */
 export function allowedEvents(snapshot: TrajectSnapshot): CoordinatorEventType[] {
   if (snapshot.status !== 'active') return [];
-  const types = new Set<string>(getNextTransitions(snapshot).map((t) => t.eventType as string));
-  return coordinatorEventTypes.filter((type) => types.has(type));
+  const key = stateKey(snapshot);
+  let known = transitionTypes.get(key);
+  if (!known) {
+    const types = new Set<string>(getNextTransitions(snapshot).map((t) => t.eventType as string));
+    known = coordinatorEventTypes.filter((type) => types.has(type));
+    transitionTypes.set(key, known);
+  }
+  return known.slice();
 }
 
 function nextEvaluation(context: TrajectContext): { opensAt: string; dueBy: string; number: number } | null {
@@ -326,4 +358,23 @@ export function toPublicStatus(snapshot: TrajectSnapshot): PublicStatus {
     ended: context.ended ?? null,
     allowedEvents: allowedEvents(snapshot),
   };
+}
+
+/**
+ * A short fingerprint of a public status (53 bits, base 36): what a compact update result records instead of the
+ * whole status, so that an auditor's reconstruction can still be checked against every status the traject had.
+ * Not a secret and not collision-proof against an adversary: it catches a reconstruction that went another way.
+ */
+export function statusDigest(status: PublicStatus): string {
+  const text = JSON.stringify(status);
+  let h1 = 0x9e3779b9;
+  let h2 = 0x85ebca6b;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }

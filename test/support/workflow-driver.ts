@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, toPublicStatus, type Covenant, type PublicStatus, type Refusal } from '../../machines';
 import type { tenancyWorkflow } from '../../workflows';
 import {
+  isUpdateReceipt,
   sendEventUpdate,
   statusQuery,
   TASK_QUEUE,
@@ -151,13 +152,15 @@ export class TrajectDriver {
   /** Sends a coordinator event at its time, through the update; the model takes it at the workflow's time. */
   async send(event: Omit<SendEvent, 'at'> & { at?: string }): Promise<TrajectStatus> {
     if (event.at) await this.advanceTo(event.at);
-    const status = await sendThroughMoves(() =>
+    const result = await sendThroughMoves(() =>
       this.handle.executeUpdate(sendEventUpdate, {
         args: [
           { event: { type: event.type, actor: event.actor, ...(event.data ? { data: event.data } : {}) } },
         ],
       }),
     );
+    // A receipt (the slim-history patch) is what the SDK expands: the whole status is one query away.
+    const status = isUpdateReceipt(result) ? await this.handle.query(statusQuery) : result;
     const taken = send(this.model, {
       type: event.type,
       actor: event.actor,

@@ -1,0 +1,81 @@
+/**
+ * A traject started today keeps a small history (issue 14, the slim-history patch): an update answers with a receipt
+ * of the new status instead of the whole status, search attributes are upserted only where a value changed, and the
+ * audit timeline still checks its reconstruction against every status the traject recorded.
+ */
+import { temporal } from '@temporalio/proto';
+import { fetchHistoryChain } from '../../client/history';
+import { buildTimeline } from '../../client/audit/timeline';
+import { presetCovenants, statusDigest, type Role } from '../../machines';
+import { patches } from '../../workflows/patches';
+import { isUpdateReceipt, sendEventUpdate, statusQuery, type TrajectStatus } from '../../workflows/messages';
+import { actorFor } from '../support/model';
+import { timeSkippingSuite } from '../support/temporal';
+import { historyText } from '../support/history';
+import { TrajectDriver } from '../support/workflow-driver';
+
+const suite = timeSkippingSuite();
+const almere = presetCovenants.almere!;
+const as = (role: Role) => actorFor(almere, role);
+const EventType = temporal.api.enums.v1.EventType;
+
+const publicPart = ({ counters: _c, deliveriesPending: _d, ...rest }: TrajectStatus) => rest;
+
+test('an update answers with a receipt of the status; the history holds receipts, the timeline checks them', async () => {
+  const driver = await TrajectDriver.start(suite.env, almere, 'slim-0001', suite.calls);
+  try {
+    await driver.send({ type: 'INSTEMMING_GEGEVEN', actor: as('client') });
+    await driver.send({ type: 'URGENTIE_AANGEVRAAGD', actor: as('zorgaanbieder') });
+    const receipt = await driver.handle.executeUpdate(sendEventUpdate, {
+      args: [
+        {
+          event: { type: 'URGENTIE_TOEGEKEND', actor: as('gemeente'), data: { searchProfile: { districts: ['Haven'] } } },
+        },
+      ],
+    });
+    const status = await driver.handle.query(statusQuery);
+
+    // What a sender acts on is in the receipt, and its digest is that of the whole status the query gives.
+    expect(isUpdateReceipt(receipt)).toBe(true);
+    expect(receipt).toMatchObject({
+      phase: 'matching',
+      updatedAt: status.updatedAt,
+      allowedEvents: status.allowedEvents,
+      counters: status.counters,
+    });
+    expect(receipt).not.toHaveProperty('deadlines');
+    expect(isUpdateReceipt(receipt) && receipt.statusDigest).toBe(statusDigest(publicPart(status)));
+
+    const [run] = await fetchHistoryChain(suite.env.client, driver.workflowId);
+    const events = run!.history.events ?? [];
+    const text = historyText(run!.history);
+    // The patch is recorded, so the traject replays as it ran; no update result carries the whole status.
+    expect(text).toContain(patches.slimHistory);
+    for (const event of events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)) {
+      expect(historyText({ events: [event] })).not.toContain('deadlines');
+    }
+    // Search attributes: the workflow was started without them, so the first upsert sets phase, region and
+    // escalated; later ones only what changed (the phase, here), never the region again.
+    const upserts = events
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+      .map((e) =>
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})
+          .filter((key) => key.startsWith('Tidw')) // the SDK records each patch in TemporalChangeVersion
+          .sort(),
+      )
+      .filter((keys) => keys.length > 0);
+    expect(upserts[0]).toEqual(['TidwEscalated', 'TidwPhase', 'TidwRegion']);
+    expect(upserts.slice(1)).toEqual([['TidwPhase'], ['TidwPhase']]);
+    const described = await driver.handle.describe();
+    expect(described.searchAttributes.TidwPhase).toEqual(['matching']);
+    expect(described.searchAttributes.TidwRegion).toEqual(['almere']);
+
+    // The auditor's reconstruction agrees with every receipt.
+    const timeline = await buildTimeline({ workflowId: driver.workflowId, runs: [run!] });
+    expect(timeline.verified.mismatches).toEqual([]);
+    expect(timeline.verified.checks).toBe(3);
+  } finally {
+    await driver.handle.terminate('test finished').catch(() => undefined);
+    await driver.finish();
+  }
+});
