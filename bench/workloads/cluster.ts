@@ -6,7 +6,7 @@
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import {
@@ -179,6 +179,9 @@ function workerProcesses(
     TIDW_METRICS_PORT: '0',
     TIDW_HTTP_PORT: '0',
     ...(cache !== undefined ? { TIDW_MAX_CACHED_WORKFLOWS: String(cache) } : {}),
+    // As the cluster runs its workers (scripts/cluster): few enough workflow tasks at once that none waits past its
+    // timeout on a worker short of CPU.
+    TIDW_MAX_CONCURRENT_WORKFLOW_TASKS: process.env.TIDW_MAX_CONCURRENT_WORKFLOW_TASKS ?? '8',
   });
   return {
     async workers(count) {
@@ -743,7 +746,7 @@ export async function clusterBench(
     logger,
     options.servers,
   );
-  const out = join(
+  const out = resolve(
     projectRoot(),
     options.out.startsWith('bench/results/latest') || options.out.startsWith('bench/results/partial-')
       ? 'bench/results/cluster.json'
