@@ -350,8 +350,9 @@ async function retrying<T>(call: () => Promise<T>, retries: { count: number }): 
     } catch (err) {
       const e = err as { code?: unknown; cause?: { code?: unknown } };
       const code = typeof e.code === 'number' ? e.code : e.cause?.code;
-      // gRPC: 4 deadline exceeded, 8 resource exhausted, 14 unavailable.
-      const transient = err instanceof EngineUnavailable || [4, 8, 14].includes(code as number);
+      // gRPC: 4 deadline exceeded, 8 resource exhausted, 14 unavailable; 9 is an update refused while the traject's
+      // workflow task is failing (Temporal retries the task; nothing was taken).
+      const transient = err instanceof EngineUnavailable || [4, 8, 9, 14].includes(code as number);
       if (attempt >= 10 || !transient) throw err;
       retries.count++;
       await sleep(250 * attempt);
