@@ -48,6 +48,20 @@ const OptionsSchema = z
       .pipe(z.array(z.enum(workloadNames, { message: `expected some of ${workloadNames.join(', ')}` }))),
     out: z.string().min(1).optional(),
     server: z.enum(['dev', 'cluster'], { message: 'expected dev or cluster' }).default('dev'),
+    'open-concurrency': count(64, 2_000).describe('with --server cluster: trajects being opened at once'),
+    'signal-concurrency': count(64, 2_000).describe('with --server cluster: burst signals in flight at once'),
+    'worker-cache': z.coerce
+      .number({ message: 'expected a number of trajects' })
+      .int({ message: 'expected a whole number of trajects' })
+      .min(0, { message: 'expected 0 or more' })
+      .optional()
+      .describe('with --server cluster: TIDW_MAX_CACHED_WORKFLOWS of each worker (default: the SDK default)'),
+    shards: count(4, 1_024).describe("with --server cluster: the cluster's history shards"),
+    servers: z
+      .string()
+      .default('dev,cluster')
+      .transform((s) => s.split(',').map((w) => w.trim()))
+      .pipe(z.array(z.enum(['dev', 'cluster'], { message: 'expected dev, cluster or both' })).min(1)),
   })
   .strict()
   // Only a run of every workload may replace the full results: a partial run writes beside them.
@@ -79,8 +93,14 @@ export const usage = `npm run bench -- [options]
   --out FILE        where to write the results (default bench/results/latest.json for a full run,
                     bench/results/partial-<workloads>.json for a run with --only)
   --server cluster  instead: the local cluster (npm run cluster) beside the dev server, with worker processes:
-                    throughput with 1 and 2 workers (--trajects, --concurrency), a feed burst of five signals to each
-                    of the first --capacity count of open trajects, memory; writes bench/results/cluster.json`;
+                    throughput with 1 and 2 workers (--trajects, --concurrency); then for each --capacity count (the
+                    dev server the first only): open that many trajects (within --capacity-seconds), a feed burst of
+                    five signals to each, memory; writes bench/results/cluster.json. With it:
+  --open-concurrency N    trajects being opened at once (default 64)
+  --signal-concurrency N  burst signals in flight at once (default 64)
+  --worker-cache N        TIDW_MAX_CACHED_WORKFLOWS of each worker (default: the SDK's default for the heap)
+  --shards N              the cluster's history shards (default 4)
+  --servers LIST          dev,cluster (default), or one of them`;
 
 /** Thrown when the command line holds a value the benchmark cannot use; the message names each option. */
 export class OptionsError extends Error {
@@ -105,6 +125,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         only: { type: 'string' },
         out: { type: 'string' },
         server: { type: 'string' },
+        'open-concurrency': { type: 'string' },
+        'signal-concurrency': { type: 'string' },
+        'worker-cache': { type: 'string' },
+        shards: { type: 'string' },
+        servers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,

@@ -115,3 +115,18 @@ export function workflowThreadsCpuMs(pid: number | undefined): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Proportional set size of a process in bytes (Linux /proc/<pid>/smaps_rollup): its private pages plus its share of
+ * the pages it shares, so that the Pss of a group of processes adds up to the memory they use together (summed RSS
+ * counts PostgreSQL's shared buffers once per backend). NaN when it cannot be read.
+ */
+export function pssBytes(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const kib = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kib ? Number(kib) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -41,6 +41,12 @@ const WorkerEnvSchema = z.object({
     .int({ message: 'expected a whole number of trajects' })
     .min(0, { message: 'expected a number of trajects, 0 or more' })
     .optional(),
+  TIDW_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce
+    .number({ message: 'expected a number of workflow tasks, 2 or more' })
+    .int({ message: 'expected a whole number of workflow tasks' })
+    .min(2, { message: 'expected a number of workflow tasks, 2 or more' })
+    .max(1_000, { message: 'expected at most 1000 workflow tasks' })
+    .optional(),
 });
 
 export interface WorkerConfig {
@@ -57,6 +63,11 @@ export interface WorkerConfig {
   encryption: Encryption;
   /** Trajects the worker keeps in memory between their steps; unset: the SDK's default for the heap. */
   maxCachedWorkflows?: number;
+  /**
+   * Workflow tasks the worker takes at once (the SDK's default: 40). They run one after the other on one thread, so
+   * a worker short of CPU that takes 40 lets the last wait past Temporal's 10 s workflow task timeout.
+   */
+  maxConcurrentWorkflowTasks?: number;
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
@@ -124,5 +135,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     logLevel: e.TIDW_LOG_LEVEL,
     delivery: { endpoints, outboxDir: join(dataDir, 'outbox'), timeoutMs: e.TIDW_HTTP_TIMEOUT_MS },
     ...(e.TIDW_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TIDW_MAX_CACHED_WORKFLOWS } : {}),
+    ...(e.TIDW_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined
+      ? { maxConcurrentWorkflowTasks: e.TIDW_MAX_CONCURRENT_WORKFLOW_TASKS }
+      : {}),
   };
 }

@@ -87,6 +87,9 @@ async function main(
     // Refuses what a client sent unencrypted, before it is stored (TrajectCodec.forWorker).
     dataConverter: { payloadCodecs: [config.encryption.codec.forWorker()] },
     ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
+    ...(config.maxConcurrentWorkflowTasks !== undefined
+      ? { maxConcurrentWorkflowTasks: config.maxConcurrentWorkflowTasks }
+      : {}),
   });
   const running = worker.run();
   running.catch((err: unknown) => parts.fail(err));
@@ -135,6 +138,7 @@ async function main(
         'metrics.url': `http://${urlHost(config.metricsHost)}:${config.metricsPort}/metrics`,
       }),
       'worker.maxCachedWorkflows': worker.options.maxCachedWorkflows,
+      'worker.maxConcurrentWorkflowTasks': worker.options.maxConcurrentWorkflowTaskExecutions,
       'outbox.dir': Object.keys(config.delivery.endpoints).length ? undefined : config.delivery.outboxDir,
       'encryption.keyring': config.encryption.keyringSource,
       'encryption.dataKeys': config.encryption.dataKeys.dir,

@@ -33,6 +33,8 @@ export interface TenancyWorkerOptions {
    * that is evicted is replayed from its history at its next step. Unset: the SDK's default for the heap.
    */
   maxCachedWorkflows?: number;
+  /** Workflow tasks taken at once; unset: the SDK's default (40). */
+  maxConcurrentWorkflowTasks?: number;
 }
 
 export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Worker> {
@@ -45,5 +47,8 @@ export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Work
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxConcurrentWorkflowTasks !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks }
+      : {}),
   });
 }

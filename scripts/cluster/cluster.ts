@@ -224,6 +224,9 @@ export class Cluster {
         // Several workers on one machine: no shared Prometheus port, and the HTTP door runs as a process of its own.
         TIDW_METRICS_PORT: '0',
         TIDW_HTTP_PORT: '0',
+        // Workflow tasks run one after the other on one thread: a worker that takes the SDK's 40 at once on a busy
+        // machine lets the last ones wait past their 10 s timeout, and each timed-out task is replayed elsewhere.
+        TIDW_MAX_CONCURRENT_WORKFLOW_TASKS: process.env.TIDW_MAX_CONCURRENT_WORKFLOW_TASKS ?? '8',
       },
       cluster: this.layout.dir,
       log,

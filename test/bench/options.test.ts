@@ -17,3 +17,33 @@ test('an explicit --out is taken as given', () => {
     out: 'bench/results/capacity-10000.json',
   });
 });
+
+test('the cluster comparison takes its concurrency, worker cache, shards and servers', () => {
+  expect(
+    parseOptions([
+      '--server',
+      'cluster',
+      '--capacity',
+      '300,10000',
+      '--open-concurrency',
+      '48',
+      '--signal-concurrency',
+      '128',
+      '--worker-cache',
+      '1000',
+      '--shards',
+      '8',
+      '--servers',
+      'cluster',
+    ]),
+  ).toMatchObject({
+    capacity: [300, 10000],
+    'open-concurrency': 48,
+    'signal-concurrency': 128,
+    'worker-cache': 1000,
+    shards: 8,
+    servers: ['cluster'],
+  });
+  expect(parseOptions(['--server', 'cluster'])).toMatchObject({ servers: ['dev', 'cluster'], shards: 4 });
+  expect(() => parseOptions(['--servers', 'cloud'])).toThrow(/--servers/);
+});
