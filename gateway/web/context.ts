@@ -41,7 +41,12 @@ export async function signedIn(
   if (!session) {
     const expired = Boolean(request.cookies[SESSION_COOKIE]);
     if (expired) endSession(request, reply);
-    await reply.redirect(expired ? '/inloggen?verlopen' : '/inloggen', 303);
+    const login = expired ? '/inloggen?verlopen' : '/inloggen';
+    // A fragment htmx asked for (a poll, not a boosted navigation) must not swap the login page into the page:
+    // htmx sends the whole browser there instead.
+    if (request.headers['hx-request'] && !request.headers['hx-boosted'])
+      await reply.code(204).header('hx-redirect', login).send();
+    else await reply.redirect(login, 303);
     return undefined;
   }
   return {
