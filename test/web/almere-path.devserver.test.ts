@@ -3,14 +3,17 @@
  * provider Kwintes, the municipality, the corporation Ymere), each in a browser of their own and only through the
  * pages' "Wat mag ik nu doen" forms. The covenant is Almere's rules with the terms in seconds (a minimum term of 20
  * seconds instead of a year), so the path takes well under a minute. Also: Mijn werk showing a change made elsewhere
- * without a reload, an escalation resolved from the Escalaties queue, an expired session, logout. Every page passes
+ * without a reload, an escalation resolved from the Escalaties queue, a neighbour's concern read by the party it was
+ * routed to (and no other), an expired session, logout. Every page passes
  * axe and leaves a screenshot in test-artifacts/web/almere-pad.
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { presetCovenants, type Actor, type Covenant } from '../../machines';
+import { routeConcern } from '../../gateway/web/concerns';
 import { devIssuerUrl, loadDevIssuerKey } from '../../platform/dev-issuer';
+import { readProcessingLog } from '../../platform/processing-log';
 import { secondsCovenant } from '../support/covenants';
 import { closePage, freshPage, screenshot, seriousViolations, webSuite } from './support';
 
@@ -281,6 +284,48 @@ test('an expired session sends the coordinator to the login, which says so', asy
   } finally {
     await closePage(page);
   }
+});
+
+test('the party a neighbour’s concern is routed to reads it (keyboard only); no other party does; the read is logged', async () => {
+  const neighbour = await freshPage(suite.browser);
+  const text = 'De buurman op nummer 5 roept al twee nachten om hulp';
+  const routing = routeConcern(suite.sdk.covenant('almere'), new Date());
+  try {
+    await neighbour.goto(`${suite.base}/meld-een-zorg`);
+    await neighbour.getByLabel('Gemeente').selectOption('almere');
+    await neighbour.getByLabel('Complex- of woningnummer').fill('ymere-complex-204');
+    await neighbour.getByLabel('Waar maakt u zich zorgen over?').fill(text);
+    await neighbour.getByRole('button', { name: 'Zorg melden' }).click();
+    await neighbour.waitForSelector('[role="status"]');
+  } finally {
+    await closePage(neighbour);
+  }
+  // Office hours: Ymere's wijkbeheerder; evenings and weekends: Kwintes on call.
+  const responder = routing.role === 'corporatie' ? corporatie : zorg;
+  await responder.goto(`${suite.base}/mijn-werk`);
+  await responder.locator('body').focus();
+  for (let i = 0; i < 15; i += 1) {
+    await responder.keyboard.press('Tab');
+    if ((await responder.evaluate('document.activeElement.textContent')) === 'Zorgen van buren') break;
+  }
+  await responder.keyboard.press('Enter');
+  await responder.waitForURL(/\/zorgen$/);
+  const card = responder.locator('li.card', { hasText: 'ymere-complex-204' });
+  expect(await card.innerText()).toContain(text);
+  expect(await card.innerText()).toContain('Reageer uiterlijk');
+  await checked(responder, 'zorgen-van-buren');
+  // The municipality, a party of the same covenant but not the one it was routed to, sees none of it.
+  await gemeentePage.goto(`${suite.base}/zorgen`);
+  expect(await gemeentePage.locator('main').innerText()).not.toContain('ymere-complex-204');
+  expect(await gemeentePage.locator('main').innerText()).toContain('Er zijn geen zorgen van buren');
+  const reads = readProcessingLog(suite.gateway.config.processingLogDir).filter(
+    (r) => r.operation === 'concerns.read',
+  );
+  expect(reads.map((r) => [r.actor.organisation, r.outcome])).toEqual([
+    [routing.organisation, 'ok'],
+    ['Gemeente Almere', 'ok'],
+  ]);
+  expect(JSON.stringify(reads)).not.toContain('ymere-complex-204');
 });
 
 test('logging out ends the session in that browser only; the page it left asks for a login again', async () => {
