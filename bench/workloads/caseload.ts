@@ -99,17 +99,26 @@ export async function runCaseloadWorkload(
     }),
   );
   const openSeconds = (performance.now() - opening) / 1000;
-  // The list reads the visibility store, which follows the starts shortly.
+  logger.info(
+    { 'bench.trajects': options.trajects, 'bench.seconds': Math.round(openSeconds) },
+    'caseload open',
+  );
+  // The list reads the visibility store, which follows the starts shortly; a server still busy with the starts'
+  // first workflow tasks may not answer a list in time: then ask again.
   for (let tries = 0; tries < 120; tries += 1) {
     let seen = 0;
     let token: string | undefined;
-    do {
-      const page = await sdk.list({ pageSize: 1000, ...(token ? { nextPageToken: token } : {}) });
-      seen += page.items.length;
-      token = page.nextPageToken;
-    } while (token);
+    try {
+      do {
+        const page = await sdk.list({ pageSize: 1000, ...(token ? { nextPageToken: token } : {}) });
+        seen += page.items.length;
+        token = page.nextPageToken;
+      } while (token);
+    } catch (err) {
+      logger.warn({ err }, 'listing the caseload failed; again');
+    }
     if (seen >= options.trajects) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 
   const key = await loadDevIssuerKey(dataDir);
