@@ -3,6 +3,7 @@ import { row, type Row } from './report';
 import { percentile } from './stats';
 import type { VariantName } from './variants';
 import type { CapacityResult } from './workloads/capacity';
+import type { CaseloadResult } from './workloads/caseload';
 import type { GatewayResult } from './workloads/gateway';
 import type { HistorySize } from './workloads/history';
 import type { LatencyRound } from './workloads/latency';
@@ -21,6 +22,8 @@ export interface WorkloadResults {
   machine?: PerVariant<MachineRound[]>;
   /** The HTTP door against the SDK directly: `engine` is through the gateway, `baseline` the SDK. */
   gateway?: GatewayResult;
+  /** Mijn werk for one organisation's caseload: `engine` is the page, `baseline` the SDK's list calls it needs. */
+  caseload?: CaseloadResult;
 }
 
 const GiB = 2 ** 30;
@@ -159,6 +162,39 @@ function gatewayRows(g: GatewayResult): Row[] {
       g.statusReadsPerSecond.gateway,
       g.statusReadsPerSecond.sdk,
     ),
+  ];
+}
+
+/** The caseload page's rows: its column is "engine", the SDK's list calls directly are "baseline". */
+function caseloadRows(c: CaseloadResult): Row[] {
+  const { page, sdk } = c.latenciesMs;
+  const n = c.options.trajects.toLocaleString('en');
+  return [
+    row(
+      `Mijn werk at ${n} open trajecten p50, page vs the SDK's list calls`,
+      'ms',
+      percentile(page, 50),
+      percentile(sdk, 50),
+    ),
+    row(
+      `Mijn werk at ${n} open trajecten p95, page vs the SDK's list calls`,
+      'ms',
+      percentile(page, 95),
+      percentile(sdk, 95),
+      {
+        text: '≤ 300 ms',
+        met: (value: number) => value <= 300,
+      },
+    ),
+    {
+      ...row(
+        `Opening ${n} trajecten (64 starts in flight)`,
+        'trajecten/s',
+        c.options.trajects / c.openSeconds,
+        Number.NaN,
+      ),
+      ratio: Number.NaN,
+    },
   ];
 }
 
@@ -304,5 +340,6 @@ export function figures(results: WorkloadResults, capacityCounts: readonly numbe
     );
   }
   if (results.gateway) rows.push(...gatewayRows(results.gateway));
+  if (results.caseload) rows.push(...caseloadRows(results.caseload));
   return rows;
 }

@@ -29,6 +29,7 @@ import { elapsedMs } from './stats';
 import { describeMachine, describeVersions } from './system';
 import { variants, type Variant } from './variants';
 import { runCapacity } from './workloads/capacity';
+import { runCaseloadWorkload } from './workloads/caseload';
 import { runGatewayWorkload } from './workloads/gateway';
 import { runHistoryWorkload } from './workloads/history';
 import { runLatencyRound } from './workloads/latency';
@@ -239,6 +240,16 @@ async function main(): Promise<number> {
             // TIDW_PROCESSING_LOG_DIR on tmpfs shows what the log's sync to disk costs.
             ...(process.env.TIDW_PROCESSING_LOG_DIR ? { logDir: process.env.TIDW_PROCESSING_LOG_DIR } : {}),
           },
+          logger,
+        );
+      });
+    }
+
+    if (only.has('caseload')) {
+      await workload('caseload', async () => {
+        results.caseload = await runCaseloadWorkload(
+          teardown,
+          { trajects: options.caseload, requests: options['caseload-requests'] },
           logger,
         );
       });

@@ -10,6 +10,7 @@ export const workloadNames = [
   'capacity',
   'machine',
   'gateway',
+  'caseload',
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
@@ -39,6 +40,8 @@ const OptionsSchema = z
       .refine((list) => list.every((n, i) => n > 0 && (i === 0 || n > list[i - 1]!)), {
         message: 'expected ascending counts above 0',
       }),
+    caseload: count(5000, 100_000).describe('open trajecten of the organisation whose Mijn werk is timed'),
+    'caseload-requests': count(40, 10_000).describe('Mijn werk requests timed'),
     'capacity-seconds': count(120, 86_400).describe('seconds each variant may take to open its trajects'),
     'capacity-concurrency': count(64, 1_000).describe('trajects the capacity workload opens at once'),
     only: z
@@ -87,6 +90,8 @@ export const usage = `npm run bench -- [options]
   --capacity-seconds S  time box per variant for opening them (default 120)
   --capacity-concurrency C  trajects opened at once for them (default 64; lower on a loaded machine, where a
                     worker that cannot keep up lets workflow tasks time out)
+  --caseload N      open trajecten of one organisation for the Mijn werk timing (default 5000)
+  --caseload-requests R  Mijn werk requests timed, and as many SDK list calls (default 40)
   --gateway-clients C  clients reading status at once, through the gateway and the SDK (default 50)
   --seed N          seed of every random choice (default 20260105)
   --only LIST       run only these workloads: ${workloadNames.join(', ')}
@@ -119,6 +124,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         seed: { type: 'string' },
         histories: { type: 'string' },
         'gateway-clients': { type: 'string' },
+        caseload: { type: 'string' },
+        'caseload-requests': { type: 'string' },
         capacity: { type: 'string' },
         'capacity-seconds': { type: 'string' },
         'capacity-concurrency': { type: 'string' },

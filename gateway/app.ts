@@ -57,6 +57,15 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
       : { logger: false }),
     genReqId: () => randomUUID(),
     bodyLimit: config.bodyLimit,
+    // Behind a TLS-terminating proxy: request.protocol, host and ip from its X-Forwarded-* headers (Secure cookies,
+    // the OIDC redirect URI, the rate limit's address).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     connectionTimeout: config.requestTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: 5000,

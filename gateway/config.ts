@@ -2,6 +2,7 @@
  * The gateway's configuration, parsed once from the environment with zod. A wrong value stops start-up with every
  * problem named by its variable (ConfigError), as for the worker.
  */
+import { isIP } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configError } from '../platform/config';
@@ -36,6 +37,44 @@ const whole = (what: string, min: number, max: number, fallback: number) =>
     .max(max, { message: `expected at most ${max} ${what}` })
     .default(fallback);
 
+/** An address or a CIDR range (10.0.0.0/8, fd00::/8). */
+const isAddressOrRange = (value: string): boolean => {
+  const [address = '', bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+};
+
+/**
+ * Which proxies in front of the gateway are believed about the client's protocol, host and address
+ * (X-Forwarded-Proto, -Host, -For): none (false, the default), every one (true), the nearest N hops, or the
+ * proxies at these addresses or ranges.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): boolean | number | string[] => {
+    const value = v.trim();
+    if (['', 'false', '0', 'no'].includes(value)) return false;
+    if (['true', 'yes'].includes(value)) return true;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const wrong = entries.filter((e) => !isAddressOrRange(e));
+    if (wrong.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected true, false, a number of hops, or addresses and CIDR ranges such as 10.0.0.0/8, comma-separated (not an address: ${wrong.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
 export const GatewayEnvSchema = DevIssuerEnvSchema.extend({
   TIDW_OIDC_ISSUER: z
     .url({ message: 'expected the issuer URL, e.g. https://sso.example.nl/realms/tidw' })
@@ -64,6 +103,7 @@ export const GatewayEnvSchema = DevIssuerEnvSchema.extend({
   TIDW_HTTP_REQUEST_TIMEOUT_MS: whole('milliseconds', 1000, 600_000, 30_000),
   TIDW_HTTP_ENGINE_TIMEOUT_MS: whole('milliseconds', 100, 600_000, 10_000),
   TIDW_PROCESSING_LOG_DIR: z.string().min(1).optional(),
+  TIDW_HTTP_TRUST_PROXY: trustProxy,
   TEMPORAL_ADDRESS: z.string().optional(),
 });
 
@@ -98,6 +138,8 @@ export interface GatewayConfig {
   /** How long one call to the engine may take before the gateway answers 503. */
   engineTimeoutMs: number;
   processingLogDir: string;
+  /** Fastify's trustProxy: the proxies whose X-Forwarded-* headers are believed (TIDW_HTTP_TRUST_PROXY). */
+  trustProxy: boolean | number | string[];
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
@@ -154,5 +196,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     requestTimeoutMs: e.TIDW_HTTP_REQUEST_TIMEOUT_MS,
     engineTimeoutMs: e.TIDW_HTTP_ENGINE_TIMEOUT_MS,
     processingLogDir: processingLogDir(dataDir, e.TIDW_PROCESSING_LOG_DIR),
+    trustProxy: e.TIDW_HTTP_TRUST_PROXY,
   };
 }

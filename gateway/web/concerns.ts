@@ -11,11 +11,11 @@
  * party can be shown its queue without opening anything.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addWorkingDays, isDuringOfficeHours, type Covenant, type Role } from '../../machines';
 import type { KeyRing } from '../../platform/privacy/keyring';
-import { seal } from '../../platform/privacy/data-keys';
+import { open, seal } from '../../platform/privacy/data-keys';
 
 /**
  * How soon the on-call care provider answers a concern raised outside office hours. Assumption: the covenants name
@@ -64,6 +64,27 @@ export interface Concern {
   text: string;
 }
 
+/** A stored concern as its responding party reads it: the routing facts, and the text opened. */
+export interface OpenedConcern {
+  id: string;
+  at: string;
+  region: string;
+  respondBy: string;
+  place: string;
+  text: string;
+}
+
+interface StoredLine {
+  id: string;
+  at: string;
+  region: string;
+  routedTo: { role: Role; organisation?: string };
+  respondBy: string;
+  keyId: string;
+  iv: string;
+  sealed: string;
+}
+
 /** Concerns, sealed, appended to <dataDir>/concerns/concerns.jsonl. */
 export class ConcernStore {
   private readonly file: string;
@@ -101,6 +122,45 @@ export class ConcernStore {
     };
     appendFileSync(this.file, `${JSON.stringify(line)}\n`, { mode: 0o600 });
     return id;
+  }
+
+  /**
+   * The concerns routed to one party (role and organisation), newest first, at most `limit`, their text opened. Only
+   * those lines are opened: another party's concern is never decrypted here. A line whose key is gone from the ring
+   * (or that does not open) is left out rather than shown half.
+   */
+  forParty(party: { role: Role; organisation?: string | undefined }, limit = 100): OpenedConcern[] {
+    if (!party.organisation || !existsSync(this.file)) return [];
+    const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean);
+    const opened: OpenedConcern[] = [];
+    for (let i = lines.length - 1; i >= 0 && opened.length < limit; i -= 1) {
+      let line: StoredLine;
+      try {
+        line = JSON.parse(lines[i]!) as StoredLine;
+      } catch {
+        continue; // a torn last line after a crash
+      }
+      if (line.routedTo?.role !== party.role || line.routedTo.organisation !== party.organisation) continue;
+      const key = this.keyring.key(line.keyId);
+      if (!key) continue;
+      try {
+        const { place, text } = JSON.parse(open(key.key, line.iv, line.sealed, line.id).toString()) as {
+          place: string;
+          text: string;
+        };
+        opened.push({
+          id: line.id,
+          at: line.at,
+          region: line.region,
+          respondBy: line.respondBy,
+          place,
+          text,
+        });
+      } catch {
+        continue;
+      }
+    }
+    return opened;
   }
 }
 

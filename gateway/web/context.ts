@@ -5,7 +5,7 @@ import type { DevIssuerKey } from '../../platform/dev-issuer';
 import type { GatewayConfig } from '../config';
 import type { Caller, VerifyBearer } from '../identity';
 import { apiFor, type Api } from './api';
-import { sessionCaller } from './session';
+import { endSession, SESSION_COOKIE, sessionCaller } from './session';
 
 export interface WebOptions {
   /** The gateway itself: pages call its API routes in process. */
@@ -27,7 +27,11 @@ export interface SignedIn {
   csrf: string;
 }
 
-/** The signed-in user, or a redirect to the login page (answered here; the caller then returns). */
+/**
+ * The signed-in user, or a redirect to the login page (answered here; the caller then returns). A session cookie whose
+ * token no longer holds (expired after its working day, or signed by a key no longer trusted) is cleared, and the login
+ * page says that the session ended.
+ */
 export async function signedIn(
   options: WebOptions,
   request: FastifyRequest,
@@ -35,7 +39,14 @@ export async function signedIn(
 ): Promise<SignedIn | undefined> {
   const session = await sessionCaller(request, options.verify);
   if (!session) {
-    await reply.redirect('/inloggen', 303);
+    const expired = Boolean(request.cookies[SESSION_COOKIE]);
+    if (expired) endSession(request, reply);
+    const login = expired ? '/inloggen?verlopen' : '/inloggen';
+    // A fragment htmx asked for (a poll, not a boosted navigation) must not swap the login page into the page:
+    // htmx sends the whole browser there instead.
+    if (request.headers['hx-request'] && !request.headers['hx-boosted'])
+      await reply.code(204).header('hx-redirect', login).send();
+    else await reply.redirect(login, 303);
     return undefined;
   }
   return {

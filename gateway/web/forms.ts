@@ -25,10 +25,20 @@ export interface JsonSchema {
 const typeOf = (schema: JsonSchema): string | undefined =>
   Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
 
-/** The form fields for a schema, named by dotted path (searchProfile.districts). */
-export function fieldsFor(schema: JsonSchema, idPrefix: string, prefix = ''): Html[] {
+/**
+ * The form fields for a schema, named by dotted path (searchProfile.districts). A field in `preset` is already
+ * decided: a hidden value, not asked.
+ */
+export function fieldsFor(
+  schema: JsonSchema,
+  idPrefix: string,
+  prefix = '',
+  preset: Record<string, string> = {},
+): Html[] {
   return Object.entries(schema.properties ?? {}).map(([key, property]) => {
     const name = prefix ? `${prefix}.${key}` : key;
+    if (preset[name] !== undefined)
+      return html`<input type="hidden" name="${name}" value="${preset[name]}" />`;
     const id = `${idPrefix}-${name.replace(/\./g, '-')}`;
     const required = (schema.required ?? []).includes(key) && property.default === undefined;
     const req = required ? html` required aria-required="true"` : '';
@@ -37,7 +47,7 @@ export function fieldsFor(schema: JsonSchema, idPrefix: string, prefix = ''): Ht
     if (type === 'object') {
       return html`<fieldset>
         <legend>${text}</legend>
-        ${fieldsFor(property, idPrefix, name)}
+        ${fieldsFor(property, idPrefix, name, preset)}
       </fieldset>`;
     }
     if (property.enum) {

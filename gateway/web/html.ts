@@ -58,7 +58,8 @@ const nav = [
   { href: '/escalaties', label: 'Escalaties' },
   { href: '/agenda', label: 'Agenda' },
   { href: '/aanmelden', label: 'Aanmelden' },
-  { href: '/meld-een-zorg', label: 'Meld een zorg' },
+  { href: '/zorgen', label: 'Zorgen van buren' },
+  { href: '/meld-een-zorg', label: 'Meld een zorg', public: true },
 ];
 
 /** The whole page around a main part. */
@@ -79,14 +80,16 @@ export function page(options: LayoutOptions, main: Html): string {
           <p class="brand"><a href="/">Thuis in de Wijk</a></p>
           <nav aria-label="Hoofdmenu">
             <ul>
-              ${(who ? nav : nav.slice(4)).map(
-                (item) =>
-                  html`<li>
-                    <a href="${item.href}" ${path?.startsWith(item.href) ? html` aria-current="page"` : ''}
-                      >${item.label}</a
-                    >
-                  </li>`,
-              )}
+              ${nav
+                .filter((item) => who || item.public)
+                .map(
+                  (item) =>
+                    html`<li>
+                      <a href="${item.href}" ${path?.startsWith(item.href) ? html` aria-current="page"` : ''}
+                        >${item.label}</a
+                      >
+                    </li>`,
+                )}
             </ul>
           </nav>
           ${

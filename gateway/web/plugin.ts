@@ -21,6 +21,7 @@ import { loginPages } from './pages/login';
 import { meldEenZorgPage } from './pages/meld-een-zorg';
 import { mijnWerkPage } from './pages/mijn-werk';
 import { trajectPage } from './pages/traject';
+import { zorgenPage } from './pages/zorgen';
 
 export type { WebOptions } from './context';
 
@@ -84,4 +85,5 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) =>
   await app.register(escalatiesPage, options);
   await app.register(agendaPage, options);
   await app.register(meldEenZorgPage, options);
+  await app.register(zorgenPage, options);
 };

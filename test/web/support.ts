@@ -5,11 +5,12 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTenancyClient, type TenancyClient } from '../../client';
+import type { Covenant } from '../../machines';
 import { startGateway, type RunningGateway } from '../../gateway';
 import { bundleTenancyWorkflows } from '../../worker/worker';
 import { freshEncryption } from '../support/keys';
@@ -29,8 +30,11 @@ export const screenshotDir = process.env.TIDW_SCREENSHOTS_DIR
   ? join(root, process.env.TIDW_SCREENSHOTS_DIR)
   : join(root, 'test-artifacts', 'web');
 
-/** A dev server, worker, gateway with the development issuer, and a browser, for one test file. */
-export function webSuite(): WebSuite {
+/**
+ * A dev server, worker, gateway with the development issuer, and a browser, for one test file; `covenants` are
+ * served besides the presets (a covenant with its terms in seconds, for a whole path).
+ */
+export function webSuite(options: { covenants?: Covenant[] } = {}): WebSuite {
   const suite = {} as WebSuite;
   let stopWorker: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -42,7 +46,11 @@ export function webSuite(): WebSuite {
       recordingActivities().activities,
       { payloadCodecs: [encryption.codec] },
     ));
-    suite.sdk = await createTenancyClient({ address: suite.env.address, encryption });
+    suite.sdk = await createTenancyClient({
+      address: suite.env.address,
+      encryption,
+      ...(options.covenants ? { covenants: options.covenants } : {}),
+    });
     suite.dataDir = mkdtempSync(join(tmpdir(), 'tidw-web-'));
     // As on `npm start`: no TEMPORAL_ADDRESS and no TIDW_OIDC_ISSUER, so the development issuer runs.
     suite.gateway = (await startGateway({
@@ -74,9 +82,11 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Saves a full-page screenshot under its name. */
+/** Saves a full-page screenshot under its name (a name may hold a folder: almere-pad/01-aanmelden). */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  const path = join(screenshotDir, `${name}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path, fullPage: true });
 }
 
 /** A page in a fresh browser context of its own (axe needs one; its cookies are its own). */

@@ -28,12 +28,17 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
 
   app.get('/inloggen', async (request, reply) => {
     const csrf = reply.generateCsrf();
-    const failed = (request.query as { fout?: string }).fout !== undefined;
+    const query = request.query as { fout?: string; verlopen?: string };
+    const failed = query.fout !== undefined;
+    const expired =
+      query.verlopen !== undefined
+        ? html`<div class="notice" role="status">Uw sessie is verlopen. Log opnieuw in.</div>`
+        : '';
     if (!options.devIssuer) {
       return reply.type('text/html').send(
         page(
           { title: 'Inloggen', path: '/inloggen' },
-          html`${failed ? html`<div class="error" role="alert">Inloggen is niet gelukt. Probeer het opnieuw.</div>` : ''}
+          html`${expired}${failed ? html`<div class="error" role="alert">Inloggen is niet gelukt. Probeer het opnieuw.</div>` : ''}
           ${
             oidc
               ? html`<p>U logt in via het inlogsysteem van uw organisatie.</p>
@@ -53,7 +58,8 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
     return reply.type('text/html').send(
       page(
         { title: 'Inloggen', path: '/inloggen' },
-        html`<div class="notice" role="note">
+        html`${expired}
+          <div class="notice" role="note">
             <strong>Ontwikkel-login.</strong> Alleen voor ontwikkelen en testen: u kiest zelf als welke partij
             u werkt. In productie logt u in via uw eigen organisatie.
           </div>

@@ -2,13 +2,22 @@
  * Mijn werk: the trajecten of my organisation's covenants with phase, next meeting and escalation; filters by phase,
  * region and escalation, search by client reference, a page at a time, with counts on top. Everything comes from
  * GET /v1/trajecten (and GET /v1/trajecten/{ref} for a search), as the signed-in user.
+ *
+ * It keeps itself up to date without a reload: htmx asks for the list again every POLL_SECONDS
+ * (GET /mijn-werk/lijst, the same query) and swaps it in, the counts with it (out of band). The fragment carries a
+ * version (a hash of what it shows); when nothing changed the answer is 204 and nothing is swapped, so focus and
+ * scroll stay where they were. Polling rather than server-sent events: the engine has no change feed to push from
+ * (a stream would poll the visibility store per open page anyway), a poll is one stateless request that any gateway
+ * process can answer and that the same access rules and processing log cover, and htmx does it without an extension.
+ * Without JavaScript the page is the same, current when loaded.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isParty } from '../../access';
 import { phases, type Phase, type PublicStatus } from '../../../machines';
 import { collect, isProblem } from '../api';
-import { signedIn, whoOf, type WebOptions } from '../context';
+import { signedIn, whoOf, type SignedIn, type WebOptions } from '../context';
 import { phaseLabels } from '../dutch';
 import { dutchDate, html, page, type Html } from '../html';
 
@@ -34,10 +43,14 @@ const QuerySchema = z.object({
   escalatie: z.enum(['ja', '']).optional(),
   zoek: z.string().trim().max(64).optional(),
   cursor: z.string().max(4096).optional(),
+  versie: z.string().max(64).optional(),
 });
+type Query = z.infer<typeof QuerySchema>;
 
 const PAGE_SIZE = 25;
 const COUNTED = 2000;
+/** How often an open Mijn werk asks whether its list changed. */
+export const POLL_SECONDS = 5;
 
 function rows(items: Item[]): Html {
   if (!items.length) return html`<p>Geen trajecten gevonden.</p>`;
@@ -68,77 +81,143 @@ function rows(items: Item[]): Html {
   </div>`;
 }
 
+/** What Mijn werk shows for a query: the counts and the list, or the API's problem. */
+async function caseload(
+  options: WebOptions,
+  user: SignedIn,
+  q: Query,
+): Promise<{ status: number; detail: string } | { counts: Html; list: Html }> {
+  // Counts over what my organisation sees, up to COUNTED trajecten (the page says "+" when there are more).
+  const all = await collect<Item>(user.api, new URLSearchParams(), COUNTED);
+  if ('status' in all) return { status: all.status, detail: all.body.detail };
+  const counts = new Map<string, number>();
+  for (const item of all.items) counts.set(item.phase ?? '', (counts.get(item.phase ?? '') ?? 0) + 1);
+  const escalated = all.items.filter((i) => i.escalated).length;
+
+  let list: ListPage;
+  if (q.zoek) {
+    const one = await user.api<PublicStatus>('GET', `/v1/trajecten/${encodeURIComponent(q.zoek)}`);
+    list = {
+      items: isProblem(one)
+        ? []
+        : [
+            {
+              clientRef: q.zoek,
+              phase: one.body.phase,
+              region: one.body.region,
+              escalated: one.body.escalations.length > 0,
+              nextMeetingDue: one.body.nextMeetingDue,
+            },
+          ],
+    };
+  } else {
+    const params = new URLSearchParams();
+    if (q.fase) params.set('phase', q.fase);
+    if (q.regio) params.set('region', q.regio);
+    if (q.escalatie === 'ja') params.set('escalated', 'true');
+    const answer = await collect<Item>(user.api, params, PAGE_SIZE, q.cursor);
+    list = 'status' in answer ? { items: [] } : answer;
+  }
+  const next = new URLSearchParams({
+    ...filtersOf(q),
+    ...(list.nextCursor ? { cursor: list.nextCursor } : {}),
+  });
+  return {
+    counts: html`<ul class="counts">
+      <li><span class="n">${all.items.length}${all.nextCursor ? '+' : ''}</span> trajecten</li>
+      <li><span class="n">${escalated}</span> geëscaleerd</li>
+      ${[...counts.entries()].map(
+        ([phase, n]) => html`<li><span class="n">${n}</span> ${phaseLabels[phase as Phase] ?? phase}</li>`,
+      )}
+    </ul>`,
+    list: html`${rows(list.items)}
+    ${list.nextCursor ? html`<p><a href="/mijn-werk?${next.toString()}">Volgende pagina</a></p>` : ''}`,
+  };
+}
+
+const filtersOf = (q: Query): Record<string, string> => ({
+  ...(q.zoek ? { zoek: q.zoek } : {}),
+  ...(q.fase ? { fase: q.fase } : {}),
+  ...(q.regio ? { regio: q.regio } : {}),
+  ...(q.escalatie ? { escalatie: q.escalatie } : {}),
+});
+
+/** The list part of the page, polling for itself at the same query and page. */
+function liveList(q: Query, shown: { counts: Html; list: Html }): { html: Html; version: string } {
+  const version = createHash('sha256')
+    .update(shown.counts.text + shown.list.text)
+    .digest('base64url')
+    .slice(0, 16);
+  const poll = new URLSearchParams({
+    ...filtersOf(q),
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    versie: version,
+  });
+  return {
+    version,
+    html: html`<div
+      id="lijst-inhoud"
+      hx-get="/mijn-werk/lijst?${poll.toString()}"
+      hx-trigger="every ${POLL_SECONDS}s"
+      hx-swap="outerHTML"
+    >
+      ${shown.list}
+    </div>`,
+  };
+}
+
+const queryOf = (request: FastifyRequest): Query => {
+  const parsed = QuerySchema.safeParse(request.query);
+  return parsed.success ? parsed.data : {};
+};
+
 export const mijnWerkPage: FastifyPluginAsync<WebOptions> = async (app, options) => {
+  const failed = (reply: FastifyReply, user: SignedIn, problem: { status: number; detail: string }) =>
+    reply
+      .code(problem.status)
+      .type('text/html')
+      .send(
+        page(
+          { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
+          html`<div class="error" role="alert">${problem.detail}</div>`,
+        ),
+      );
+
+  app.get('/mijn-werk/lijst', async (request, reply) => {
+    const user = await signedIn(options, request, reply);
+    if (!user) return reply;
+    const q = queryOf(request);
+    const shown = await caseload(options, user, q);
+    // A poll that fails leaves the page as it is; the next poll tries again.
+    if ('status' in shown) return reply.code(204).send();
+    const live = liveList(q, shown);
+    if (q.versie === live.version) return reply.code(204).send();
+    return reply
+      .type('text/html')
+      .header('cache-control', 'no-store')
+      .send(
+        html`${live.html}
+          <div id="tellingen-inhoud" hx-swap-oob="true">${shown.counts}</div>`.text,
+      );
+  });
+
   app.get('/mijn-werk', async (request, reply) => {
     const user = await signedIn(options, request, reply);
     if (!user) return reply;
-    const parsed = QuerySchema.safeParse(request.query);
-    const q = parsed.success ? parsed.data : {};
+    const q = queryOf(request);
     const regions = options.sdk.regions.filter((r) =>
       isParty(options.sdk.covenant(r), user.caller.actor.organisation),
     );
-
-    // Counts over what my organisation sees, up to COUNTED trajecten (the page says "+" when there are more).
-    const all = await collect<Item>(user.api, new URLSearchParams(), COUNTED);
-    if ('status' in all) {
-      return reply
-        .code(all.status)
-        .type('text/html')
-        .send(
-          page(
-            { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
-            html`<div class="error" role="alert">${all.body.detail}</div>`,
-          ),
-        );
-    }
-    const counts = new Map<string, number>();
-    for (const item of all.items) counts.set(item.phase ?? '', (counts.get(item.phase ?? '') ?? 0) + 1);
-    const escalated = all.items.filter((i) => i.escalated).length;
-
-    let list: ListPage;
-    if (q.zoek) {
-      const one = await user.api<PublicStatus>('GET', `/v1/trajecten/${encodeURIComponent(q.zoek)}`);
-      list = {
-        items: isProblem(one)
-          ? []
-          : [
-              {
-                clientRef: q.zoek,
-                phase: one.body.phase,
-                region: one.body.region,
-                escalated: one.body.escalations.length > 0,
-                nextMeetingDue: one.body.nextMeetingDue,
-              },
-            ],
-      };
-    } else {
-      const params = new URLSearchParams();
-      if (q.fase) params.set('phase', q.fase);
-      if (q.regio) params.set('region', q.regio);
-      if (q.escalatie === 'ja') params.set('escalated', 'true');
-      const answer = await collect<Item>(user.api, params, PAGE_SIZE, q.cursor);
-      list = 'status' in answer ? { items: [] } : answer;
-    }
-    const next = new URLSearchParams({
-      ...(q.fase ? { fase: q.fase } : {}),
-      ...(q.regio ? { regio: q.regio } : {}),
-      ...(q.escalatie ? { escalatie: q.escalatie } : {}),
-      ...(list.nextCursor ? { cursor: list.nextCursor } : {}),
-    });
+    const shown = await caseload(options, user, q);
+    if ('status' in shown) return failed(reply, user, shown);
+    const live = liveList(q, shown);
 
     return reply.type('text/html').send(
       page(
         { title: 'Mijn werk', who: whoOf(user), csrf: user.csrf, path: '/mijn-werk' },
         html`<section aria-labelledby="tellingen">
             <h2 id="tellingen">Overzicht</h2>
-            <ul class="counts">
-              <li><span class="n">${all.items.length}${all.nextCursor ? '+' : ''}</span> trajecten</li>
-              <li><span class="n">${escalated}</span> geëscaleerd</li>
-              ${[...counts.entries()].map(
-                ([phase, n]) =>
-                  html`<li><span class="n">${n}</span> ${phaseLabels[phase as Phase] ?? phase}</li>`,
-              )}
-            </ul>
+            <div id="tellingen-inhoud">${shown.counts}</div>
           </section>
           <section aria-labelledby="zoeken">
             <h2 id="zoeken">Zoeken en filteren</h2>
@@ -176,8 +255,8 @@ export const mijnWerkPage: FastifyPluginAsync<WebOptions> = async (app, options)
           </section>
           <section aria-labelledby="lijst">
             <h2 id="lijst">Trajecten</h2>
-            ${rows(list.items)}
-            ${list.nextCursor ? html`<p><a href="/mijn-werk?${next.toString()}">Volgende pagina</a></p>` : ''}
+            <p class="hint">Deze lijst werkt zichzelf bij zolang de pagina open is.</p>
+            ${live.html}
           </section>`,
       ),
     );

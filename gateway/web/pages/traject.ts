@@ -3,90 +3,19 @@
  * role, each as a form generated from its data schema. A posted action goes to POST /v1/trajecten/{ref}/events and
  * comes back to the page (post, redirect, get); a refusal comes back with the rule that refused and what it needs.
  */
-import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ReferenceSchema, type CoordinatorEventType, type PublicStatus } from '../../../machines';
-import { isProblem, type Problem } from '../api';
+import { actionForm, RETURN_PAGES, type MayDoNow } from '../actions';
+import { isProblem } from '../api';
 import { signedIn, whoOf, type WebOptions } from '../context';
-import { eventLabels, phaseLabels, roleLabels, ruleInDutch } from '../dutch';
-import { dataFromForm, fieldsFor, type FormProblem, type JsonSchema } from '../forms';
+import { eventLabels, phaseLabels, roleLabels } from '../dutch';
+import { flashBlock, readFlash, refusalOf, sendFlash } from '../flash';
+import { dataFromForm } from '../forms';
 import { dutchDate, html, page, type Html } from '../html';
 
-interface MayDoNow {
-  events: Array<{ type: CoordinatorEventType; dataSchema: JsonSchema }>;
-}
-
-/** What the page says after an action: done, or refused with the rule and what is needed. */
-interface Flash {
-  done?: string;
-  refused?: { title: string; rule?: string; detail: string; problems?: FormProblem[] };
-}
-
-const FLASH_COOKIE = 'tidw_melding';
 const ParamsSchema = z.object({ ref: ReferenceSchema });
 const ActionParamsSchema = z.object({ ref: ReferenceSchema, type: z.string().regex(/^[A-Z_]{3,40}$/) });
-
-function readFlash(request: FastifyRequest, reply: FastifyReply): Flash | undefined {
-  const raw = request.cookies[FLASH_COOKIE];
-  if (!raw) return undefined;
-  reply.clearCookie(FLASH_COOKIE, { path: '/' });
-  const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) return undefined;
-  try {
-    return JSON.parse(unsigned.value) as Flash;
-  } catch {
-    return undefined;
-  }
-}
-
-function sendFlash(request: FastifyRequest, reply: FastifyReply, flash: Flash): void {
-  reply.setCookie(FLASH_COOKIE, JSON.stringify(flash), {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: request.protocol === 'https',
-    signed: true,
-    maxAge: 60,
-  });
-}
-
-const refusalTitles: Record<string, string> = {
-  NotAllowedInPhase: 'Dit kan nu niet',
-  RoleNotPermitted: 'Dit mag uw rol niet',
-  InvalidEventData: 'De gegevens kloppen niet',
-  ValidationFailed: 'De gegevens kloppen niet',
-};
-
-function refusalOf(problem: Problem): NonNullable<Flash['refused']> {
-  return {
-    title: refusalTitles[problem.code] ?? 'Niet gelukt',
-    ...(problem.rule ? { rule: problem.rule } : {}),
-    detail: problem.detail,
-    ...(problem.issues?.length
-      ? { problems: problem.issues.map((i) => ({ field: i.field ?? i.path ?? '', message: i.message })) }
-      : {}),
-  };
-}
-
-function flashBlock(flash: Flash | undefined): Html | string {
-  if (flash?.done) return html`<div class="ok" role="status">Vastgelegd: ${flash.done}.</div>`;
-  const r = flash?.refused;
-  if (!r) return '';
-  return html`<div class="error" role="alert" tabindex="-1" id="weigering">
-    <h2>${r.title}</h2>
-    ${r.rule && ruleInDutch(r.rule) ? html`<p>${ruleInDutch(r.rule)}</p>` : ''}
-    ${r.rule ? html`<p>Regel: <code>${r.rule}</code></p>` : ''}
-    <p>${r.detail}</p>
-    ${
-      r.problems?.length
-        ? html`<ul>
-            ${r.problems.map((p) => html`<li>${p.field}: ${p.message}</li>`)}
-          </ul>`
-        : ''
-    }
-  </div>`;
-}
 
 function statusBlock(s: PublicStatus, required: { signatories: string[] }): Html {
   const agreed = new Set(s.contract.agreements);
@@ -170,16 +99,7 @@ function actionsBlock(ref: string, mayDo: MayDoNow, csrf: string): Html {
     <h2 id="acties">Wat mag ik nu doen</h2>
     ${
       mayDo.events.length
-        ? mayDo.events.map(
-            (e) =>
-              html`<form method="post" action="/trajecten/${ref}/acties/${e.type}" class="card action">
-                <h3>${eventLabels[e.type] ?? e.type}</h3>
-                <input type="hidden" name="_csrf" value="${csrf}" />
-                <input type="hidden" name="_sleutel" value="${randomUUID()}" />
-                ${fieldsFor(e.dataSchema, e.type)}
-                <button type="submit">${eventLabels[e.type] ?? e.type}</button>
-              </form>`,
-          )
+        ? mayDo.events.map((e) => actionForm(ref, e, csrf))
         : html`<p>Er is nu niets dat uw rol in dit traject kan doen.</p>`
     }
   </section>`;
@@ -228,8 +148,9 @@ export const trajectPage: FastifyPluginAsync<WebOptions> = async (app, options) 
       const params = ActionParamsSchema.safeParse(request.params);
       if (!params.success) return reply.redirect('/mijn-werk', 303);
       const { ref, type } = params.data;
-      const back = `/trajecten/${ref}`;
       const form = (request.body ?? {}) as Record<string, unknown>;
+      // Back to the traject, or to the page the form was on when it is one that embeds action forms.
+      const back = RETURN_PAGES.find((p) => p === form._terug) ?? `/trajecten/${ref}`;
       const mayDo = await user.api<MayDoNow>('GET', `/v1/trajecten/${ref}/may-do-now`);
       if (isProblem(mayDo)) {
         sendFlash(request, reply, { refused: refusalOf(mayDo.body) });

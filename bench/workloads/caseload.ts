@@ -1,0 +1,145 @@
+/**
+ * Workload 8, the caseload page: Mijn werk (GET /mijn-werk, the web app's page, with a session cookie) for one
+ * organisation with N open trajecten, on a SQLite dev server with the engine's worker. The trajecten are opened with
+ * concurrent starts (how long that takes is reported too); then the page is requested one request at a time, and
+ * its round trip on localhost (server time plus a loopback hop) is compared with the baseline: the SDK's list calls
+ * the page needs (the counts over up to 2,000 trajecten, then the first 25), called directly.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../../activities';
+import { createTenancyClient, type TenancyClient } from '../../client';
+import { startGateway } from '../../gateway';
+import type { Actor } from '../../machines';
+import { loadDevIssuerKey, mintDevToken } from '../../platform/dev-issuer';
+import { freePort } from '../../test/support/processes';
+import { bundleTenancyWorkflows, createTenancyWorker } from '../../worker/worker';
+import { TASK_QUEUE } from '../../workflows/messages';
+import { scratchDir, startServer, type Teardown } from '../environment';
+
+const kwintes: Actor = { role: 'zorgaanbieder', organisation: 'Kwintes', personId: 'zb-0017' };
+/** Starts in flight at once while opening the caseload. */
+const STARTS_IN_FLIGHT = 64;
+
+export interface CaseloadOptions {
+  /** Open trajecten of the organisation. */
+  trajects: number;
+  /** Page requests measured (and as many baseline calls). */
+  requests: number;
+}
+
+export interface CaseloadResult {
+  options: CaseloadOptions;
+  /** Seconds to open the trajecten, and the start rate. */
+  openSeconds: number;
+  /** Round trips of GET /mijn-werk, and of the SDK's list calls directly. */
+  latenciesMs: { page: number[]; sdk: number[] };
+}
+
+/** The SDK calls the page makes through the API: the counts (up to 2,000), then the first page of 25. */
+async function listLikeThePage(sdk: TenancyClient): Promise<void> {
+  let seen = 0;
+  let token: string | undefined;
+  do {
+    const page = await sdk.list({
+      region: 'almere',
+      pageSize: 200,
+      ...(token ? { nextPageToken: token } : {}),
+    });
+    seen += page.items.length;
+    token = page.nextPageToken;
+  } while (token && seen < 2000);
+  await sdk.list({ region: 'almere', pageSize: 25 });
+}
+
+export async function runCaseloadWorkload(
+  teardown: Teardown,
+  options: CaseloadOptions,
+  logger: Logger,
+): Promise<CaseloadResult> {
+  const server = await startServer(teardown, 'sqlite', undefined, logger);
+  const connection = await NativeConnection.connect({ address: server.server.address });
+  teardown.add('close worker connection', () => connection.close());
+  const worker = await createTenancyWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    workflowBundle: await bundleTenancyWorkflows(),
+    activities: createActivities({
+      delivery: { endpoints: {}, outboxDir: scratchDir(teardown, 'outbox'), timeoutMs: 5000 },
+      logger: logger.child({ component: 'activities' }, { level: 'warn' }),
+    }),
+  });
+  const running = worker.run();
+  teardown.add('stop worker', async () => {
+    worker.shutdown();
+    await running;
+  });
+  const sdk = await createTenancyClient({ address: server.server.address, encryption: false });
+  teardown.add('close sdk', () => sdk.close());
+  const dataDir = scratchDir(teardown, 'gateway');
+  const gateway = (await startGateway({
+    sdk,
+    env: {
+      TIDW_HTTP_PORT: String(await freePort()),
+      TIDW_DATA_DIR: dataDir,
+      TIDW_HTTP_RATE_LIMIT: '1000000',
+    },
+  }))!;
+  teardown.add('close gateway', () => gateway.close());
+
+  logger.info({ 'bench.trajects': options.trajects }, 'opening the caseload');
+  const opening = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: STARTS_IN_FLIGHT }, async () => {
+      for (let i = next++; i < options.trajects; i = next++) {
+        await sdk.start({ clientRef: `case-${i}`, region: 'almere', origin: 'BW', registeredBy: kwintes });
+      }
+    }),
+  );
+  const openSeconds = (performance.now() - opening) / 1000;
+  logger.info(
+    { 'bench.trajects': options.trajects, 'bench.seconds': Math.round(openSeconds) },
+    'caseload open',
+  );
+  // The list reads the visibility store, which follows the starts shortly; a server still busy with the starts'
+  // first workflow tasks may not answer a list in time: then ask again.
+  for (let tries = 0; tries < 120; tries += 1) {
+    let seen = 0;
+    let token: string | undefined;
+    try {
+      do {
+        const page = await sdk.list({ pageSize: 1000, ...(token ? { nextPageToken: token } : {}) });
+        seen += page.items.length;
+        token = page.nextPageToken;
+      } while (token);
+    } catch (err) {
+      logger.warn({ err }, 'listing the caseload failed; again');
+    }
+    if (seen >= options.trajects) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+
+  const key = await loadDevIssuerKey(dataDir);
+  const session = await mintDevToken(key, kwintes, { issuer: gateway.url, lifetimeSeconds: 3600 });
+  const page = async () => {
+    const response = await fetch(`${gateway.url}/mijn-werk`, {
+      headers: { cookie: `tidw_sessie=${session}` },
+    });
+    const body = await response.text();
+    if (response.status !== 200 || !body.includes('case-'))
+      throw new Error(`mijn-werk: HTTP ${response.status}`);
+  };
+  await page(); // warm: the first request compiles the page's code paths
+  const latencies = { page: [] as number[], sdk: [] as number[] };
+  for (let i = 0; i < options.requests; i += 1) {
+    // ABBA, so that a drift of the shared machine weighs on both alike.
+    for (const path of i % 2 === 0 ? (['page', 'sdk'] as const) : (['sdk', 'page'] as const)) {
+      const started = performance.now();
+      await (path === 'page' ? page() : listLikeThePage(sdk));
+      latencies[path].push(performance.now() - started);
+    }
+  }
+  return { options, openSeconds, latenciesMs: latencies };
+}
