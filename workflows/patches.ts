@@ -7,6 +7,11 @@ import type { TrajectRules } from '../machines';
 export const patches = {
   /** Open escalations lapse at omklappen (meetings) and at the end of a traject (all); issue 16, item 13. */
   escalationsLapse: 'escalations-lapse',
+  /**
+   * The traject feeds the evaluation's read model (workflows/facts.ts); issue 18. A traject started before it, or
+   * continued from a run that did not feed it, stays out of the read model.
+   */
+  readModel: 'evaluation-read-model',
 } as const;
 
 /**
