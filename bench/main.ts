@@ -30,6 +30,7 @@ import { describeMachine, describeVersions } from './system';
 import { variants, type Variant } from './variants';
 import { runCapacity } from './workloads/capacity';
 import { runGatewayWorkload } from './workloads/gateway';
+import { runReportWorkload } from './workloads/report';
 import { runHistoryWorkload } from './workloads/history';
 import { runLatencyRound } from './workloads/latency';
 import { machineRound } from './workloads/machine';
@@ -226,6 +227,16 @@ async function main(): Promise<number> {
             });
           }
         }
+      });
+    }
+
+    if (only.has('report')) {
+      await workload('report', () => {
+        results.report = runReportWorkload({
+          trajects: options['report-trajects'],
+          rounds: 3,
+          seed: options.seed,
+        });
       });
     }
 

@@ -4,8 +4,9 @@
  */
 import type { FactsStore } from '../../platform/read-model';
 import type { TrajectFacts } from './facts';
-import { PeriodSchema, type Period } from './period';
-import { comparisonRows, REPORT_FORMAT, scenarioReport, type EvaluationReport } from './report';
+import { evaluationFigures } from './figures';
+import { halfYearsBetween, PeriodSchema, type Period } from './period';
+import { comparisonRows, REPORT_FORMAT, type EvaluationReport, type ScenarioReport } from './report';
 
 export interface LiveReportOptions {
   region: string;
@@ -24,16 +25,31 @@ export function liveReport(facts: readonly TrajectFacts[], options: LiveReportOp
   const asOf = Date.parse(options.asOf);
   // A traject's facts change only when it takes an event; until then they hold as of the report's moment.
   const known = facts.map((f) => (Date.parse(f.asOf) < asOf ? { ...f, asOf: options.asOf } : f));
-  const live = scenarioReport('live', null, known, options.region, period);
-  const sameSpan = (p: Period) => p.from === period.from && p.until === period.until;
-  const named = <T extends { period: Period }>(f: T): T =>
-    sameSpan(f.period) ? { ...f, period: { ...f.period, label: period.label } } : f;
-  // One half year asked for: its figures are the whole span's, shown once under the period's own label.
-  const scenario = {
-    ...live,
-    whole: named(live.whole),
-    firstYear: named(live.firstYear),
-    halfYears: live.halfYears.length === 1 && sameSpan(live.halfYears[0]!.period) ? [] : live.halfYears,
+  // One pass per span: the whole period, its first year when that is shorter, its half years when it has several.
+  const whole = { ...evaluationFigures(known, { region: options.region, period }), period };
+  const yearEnd = new Date(period.from);
+  yearEnd.setUTCFullYear(yearEnd.getUTCFullYear() + 1);
+  const firstYear =
+    yearEnd.getTime() >= Date.parse(period.until)
+      ? whole
+      : evaluationFigures(known, {
+          region: options.region,
+          period: {
+            label: `${period.from.slice(0, 10)}/${yearEnd.toISOString().slice(0, 10)}`,
+            from: period.from,
+            until: yearEnd.toISOString(),
+          },
+        });
+  const halves = halfYearsBetween(period.from, period.until);
+  const single = halves.length === 1 && halves[0]!.from === period.from && halves[0]!.until === period.until;
+  const scenario: ScenarioReport = {
+    name: 'live',
+    parameters: null,
+    whole,
+    firstYear,
+    halfYears: single
+      ? []
+      : halves.map((p) => evaluationFigures(known, { region: options.region, period: p })),
   };
   return {
     format: REPORT_FORMAT,
@@ -42,7 +58,11 @@ export function liveReport(facts: readonly TrajectFacts[], options: LiveReportOp
     from: period.from,
     until: period.until,
     scenarios: [scenario],
-    comparison: comparisonRows.map((row) => ({ figure: row.figure, label: row.label, values: [row.pick(scenario)] })),
+    comparison: comparisonRows.map((row) => ({
+      figure: row.figure,
+      label: row.label,
+      values: [row.pick(scenario)],
+    })),
   };
 }
 
