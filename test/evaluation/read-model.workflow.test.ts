@@ -96,10 +96,10 @@ test('seven trajects run as workflows: the report read from the read model has t
       });
       continue;
     }
-    const { type, actor, data } = event as CoordinatorEvent & { data?: Record<string, unknown> };
+    const { type, actor, data } = event;
     await env.client.workflow
       .getHandle(workflowId)
-      .executeUpdate(sendEventUpdate, { args: [{ event: { type, actor, ...(data ? { data } : {}) } as never }] });
+      .executeUpdate(sendEventUpdate, { args: [{ event: { type, actor, ...(data ? { data } : {}) } }] });
   }
   await sleepUntil(asOf);
 
