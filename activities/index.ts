@@ -3,6 +3,7 @@
  * `createActivities(deps)` builds them with their configuration and logger, for the worker and for tests.
  */
 import type { Logger } from 'pino';
+import type { FactsStore } from '../platform/read-model';
 import { cloudEvent, cloudEventTypes, type CloudEvent } from './cloud-event';
 import { createDelivery, type DeliveryConfig } from './delivery';
 import { invitationIcs, meetingUid } from './invitation';
@@ -10,6 +11,8 @@ import type {
   DeliveryBase,
   DeliveryResult,
   EscalationInput,
+  FactsInput,
+  FactsResult,
   InvitationInput,
   NotificationInput,
   TenancyActivities,
@@ -19,6 +22,8 @@ export interface ActivityDeps {
   delivery: DeliveryConfig;
   logger: Logger;
   fetch?: typeof fetch;
+  /** The evaluation's read model; without one, `recordTrajectFacts` keeps nothing (and says `off`). */
+  readModel?: FactsStore;
 }
 
 export type { TenancyActivities } from './types';
@@ -88,6 +93,16 @@ export function createActivities(deps: ActivityDeps): TenancyActivities {
           reference: input.reference,
         },
       );
+    },
+    recordTrajectFacts: (input: FactsInput): Promise<FactsResult> => {
+      if (!deps.readModel) return Promise.resolve({ outcome: 'off' });
+      // A store that is down throws: the activity retries (workflows/facts.ts), the traject carries on meanwhile.
+      const outcome = deps.readModel.put(input);
+      deps.logger.debug(
+        { 'workflow.id': input.workflowId, 'facts.seq': input.seq, 'facts.outcome': outcome },
+        'facts recorded',
+      );
+      return Promise.resolve({ outcome });
     },
   };
 }

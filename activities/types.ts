@@ -3,6 +3,7 @@
  * references and codes only, never names or free text.
  */
 import type { EscalationKind, MeetingKind, Role } from '../machines';
+import type { TrajectFacts } from '../machines/evaluation/facts';
 
 /** Who receives a delivery: a role, and the organisation acting in that role (none for the client). */
 export interface Recipient {
@@ -57,4 +58,19 @@ export interface TenancyActivities {
   sendInvitation: (input: InvitationInput) => Promise<DeliveryResult>;
   sendNotification: (input: NotificationInput) => Promise<DeliveryResult>;
   sendEscalation: (input: EscalationInput) => Promise<DeliveryResult>;
+  /** Keeps the traject's evaluation facts in the read model; never a delivery to a partner. */
+  recordTrajectFacts: (input: FactsInput) => Promise<FactsResult>;
+}
+
+/** A traject's pseudonymous facts as of one of its events (see platform/read-model). */
+export interface FactsInput {
+  workflowId: string;
+  /** The event number the facts are as of: the store keeps the highest, so a retry writes nothing twice. */
+  seq: number;
+  facts: TrajectFacts;
+}
+
+/** `stored`; `stale` when the store held these facts or later ones; `off` when the worker keeps no read model. */
+export interface FactsResult {
+  outcome: 'stored' | 'stale' | 'off';
 }

@@ -9,6 +9,7 @@ import type { HistorySize } from './workloads/history';
 import type { LatencyRound } from './workloads/latency';
 import type { MachineRound } from './workloads/machine';
 import type { ReplayPass } from './workloads/replay';
+import { reportSeconds, type ReportResult } from './workloads/report';
 import type { ThroughputResult } from './workloads/throughput';
 
 type PerVariant<T> = Partial<Record<VariantName, T>>;
@@ -24,6 +25,8 @@ export interface WorkloadResults {
   gateway?: GatewayResult;
   /** Mijn werk for one organisation's caseload: `engine` is the page, `baseline` the SDK's list calls it needs. */
   caseload?: CaseloadResult;
+  /** The covenant's report over the read model: `engine` reads the SQLite file, `baseline` the facts in memory. */
+  report?: ReportResult;
 }
 
 const GiB = 2 ** 30;
@@ -341,5 +344,17 @@ export function figures(results: WorkloadResults, capacityCounts: readonly numbe
   }
   if (results.gateway) rows.push(...gatewayRows(results.gateway));
   if (results.caseload) rows.push(...caseloadRows(results.caseload));
+  if (results.report) {
+    const { store, memory } = reportSeconds(results.report);
+    rows.push(
+      row(
+        `Half-year report over ${results.report.trajects} trajects, from the read model vs from memory`,
+        's',
+        store,
+        memory,
+        { text: '≤ 10 s', met: (seconds: number) => seconds <= 10 },
+      ),
+    );
+  }
   return rows;
 }

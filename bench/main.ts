@@ -31,6 +31,7 @@ import { variants, type Variant } from './variants';
 import { runCapacity } from './workloads/capacity';
 import { runCaseloadWorkload } from './workloads/caseload';
 import { runGatewayWorkload } from './workloads/gateway';
+import { runReportWorkload } from './workloads/report';
 import { runHistoryWorkload } from './workloads/history';
 import { runLatencyRound } from './workloads/latency';
 import { machineRound } from './workloads/machine';
@@ -227,6 +228,16 @@ async function main(): Promise<number> {
             });
           }
         }
+      });
+    }
+
+    if (only.has('report')) {
+      await workload('report', () => {
+        results.report = runReportWorkload({
+          trajects: options['report-trajects'],
+          rounds: 3,
+          seed: options.seed,
+        });
       });
     }
 

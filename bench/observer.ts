@@ -41,6 +41,7 @@ export class DeliveryObserver {
         this.record(input.workflowId, `escalation:${input.kind}`, input.id);
         return result;
       },
+      recordTrajectFacts: (input) => activities.recordTrajectFacts(input),
     };
   }
 

@@ -11,6 +11,7 @@ export const workloadNames = [
   'machine',
   'gateway',
   'caseload',
+  'report',
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
@@ -29,6 +30,7 @@ const OptionsSchema = z
     duration: count(16, 3_600).describe('seconds of latency measurement per variant'),
     seed: z.coerce.number({ message: 'expected a number' }).int().default(20260105),
     histories: count(8, 1_000).describe('three-year trajects per variant, for history size and replay'),
+    'report-trajects': count(50_000, 500_000).describe('trajects seeded into the read model for the report'),
     'gateway-clients': count(50, 2_000).describe(
       'clients reading status at once through the gateway and the SDK',
     ),
@@ -126,6 +128,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         'gateway-clients': { type: 'string' },
         caseload: { type: 'string' },
         'caseload-requests': { type: 'string' },
+        'report-trajects': { type: 'string' },
         capacity: { type: 'string' },
         'capacity-seconds': { type: 'string' },
         'capacity-concurrency': { type: 'string' },

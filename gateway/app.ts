@@ -2,6 +2,7 @@
  * The gateway as a Fastify application: every plugin registered here, in one place and in this order (hardening,
  * the trace and processing log, authentication, errors, the document, the resources).
  */
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -23,6 +24,8 @@ import { problemsPlugin } from './plugins/problems';
 import { processingLogPlugin } from './plugins/processing-log';
 import { auditRoutes } from './routes/audit';
 import { covenantRoutes } from './routes/covenants';
+import { reportRoutes } from './routes/reports';
+import { READ_MODEL_FILE } from '../platform/read-model';
 import { trajectenRoutes } from './routes/trajecten';
 import { webPlugin } from './web/plugin';
 import './types';
@@ -114,6 +117,7 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
   await app.register(trajectenRoutes, { engine });
   await app.register(auditRoutes, { engine, processingLogDir: config.processingLogDir });
   await app.register(covenantRoutes, { engine });
+  await app.register(reportRoutes, { engine, readModelFile: join(config.dataDir, READ_MODEL_FILE) });
   await app.register(webPlugin, {
     gateway: app,
     sdk: deps.sdk,

@@ -4,6 +4,7 @@
  * cluster. Either way the HTTP gateway comes up after the worker. One Ctrl-C or SIGTERM stops every part, the last
  * started first: the gateway closes, the worker drains, then the server goes.
  */
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import { loadGatewayConfig, startGateway, type GatewayConfig } from '../gateway'
 import { ConfigError, connectionOptions } from '../platform/config';
 import { TidwError } from '../platform/errors';
 import { loadCodecServerSettings, startCodecServer } from '../platform/privacy/codec-server';
+import { openSqliteStore, READ_MODEL_FILE } from '../platform/read-model';
 import { registerSearchAttributes } from '../platform/search-attributes';
 import { temporalBinaries } from './binaries';
 import { loadWorkerConfig, type WorkerConfig } from './config';
@@ -73,6 +75,10 @@ async function main(
   parts.add('client connection', () => client.close());
   await registerSearchAttributes(client, config.temporal.namespace, logger);
 
+  // The evaluation's read model: pseudonymous facts per traject, for `tidw report` and /v1/reports.
+  const readModel = openSqliteStore(join(config.dataDir, READ_MODEL_FILE));
+  parts.add('read model', () => Promise.resolve(readModel.close()));
+
   const connection = await NativeConnection.connect(options);
   parts.add('worker connection', () => connection.close());
   const worker = await createTenancyWorker({
@@ -83,6 +89,7 @@ async function main(
     activities: createActivities({
       delivery: config.delivery,
       logger: logger.child({ component: 'activities' }),
+      readModel,
     }),
     // Refuses what a client sent unencrypted, before it is stored (TrajectCodec.forWorker).
     dataConverter: { payloadCodecs: [config.encryption.codec.forWorker()] },

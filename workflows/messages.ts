@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { TrajectFacts } from '../machines/evaluation/facts';
 import type {
   Actor,
   Covenant,
@@ -52,6 +53,8 @@ export interface ContinuedState {
   idempotencyKeys: string[];
   /** Effects asked for but not yet delivered: the next run delivers them first. */
   effects: Array<{ effect: Effect; at: string; id: string }>;
+  /** The evaluation facts so far, when the traject feeds the read model (workflows/facts.ts). */
+  facts?: TrajectFacts;
 }
 
 export interface WorkflowCounters {

@@ -13,6 +13,11 @@ export const patches = {
    * per run, at its start.
    */
   slimHistory: 'slim-history',
+  /**
+   * The traject feeds the evaluation's read model (workflows/facts.ts); issue 18. A traject started before it, or
+   * continued from a run that did not feed it, stays out of the read model.
+   */
+  readModel: 'evaluation-read-model',
 } as const;
 
 /**

@@ -30,6 +30,7 @@ import type {
   PendingTimer,
   Refusal,
   Step,
+  TrajectEvent,
   TrajectSnapshot,
 } from '../machines';
 import { covenantTermProblems } from '../machines/covenant-terms';
@@ -40,6 +41,7 @@ import { decideCovenantChange } from '../machines/traject/migration';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, statusDigest, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
+import { FactsFeed } from './facts';
 import { patches, rulesFor } from './patches';
 import {
   changeCovenantSignal,
@@ -143,6 +145,9 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   let closing = false;
   /** Set when the traject's data is to be erased: it ends, delivering nothing more. */
   let erasedAt: string | undefined;
+  /** The read model's feed (patches.readModel); absent in a traject that does not feed it. */
+  let feed: FactsFeed | undefined;
+  const feedSettled = () => feed?.settled ?? true;
 
   const status = (): TrajectStatus => ({
     ...toPublicStatus(snapshot),
@@ -167,6 +172,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   const record = (entry: Omit<EventLogEntry, 'seq'>) => {
     counters.events += 1;
     log_.push({ seq: counters.events, ...entry });
+    feed?.flush(counters.events);
   };
 
   /** Arms a durable timer for a machine timer, replacing one with the same id. */
@@ -189,6 +195,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
               timer.event,
             ),
             timer.event.at,
+            timer.event,
           );
           record({
             at: timer.event.at,
@@ -210,7 +217,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   };
 
   /** Takes a machine step: new snapshot, timers armed and cancelled, effects queued, search attributes refreshed. */
-  const apply = (step: Step, at: string) => {
+  const apply = (step: Step, at: string, event?: TrajectEvent) => {
+    if (event) feed?.observe(snapshot, step.snapshot, event);
     snapshot = step.snapshot;
     pending = step.timers;
     for (const id of step.cancelled) cancel(id);
@@ -326,7 +334,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     key?: string,
   ) => {
     const before = phaseOf(snapshot);
-    apply(takeEvent(snapshot, pending, event), event.at);
+    apply(takeEvent(snapshot, pending, event), event.at, event);
     record({
       at: event.at,
       type: event.type,
@@ -348,6 +356,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     for (const timer of pending) arm(timer);
     published = '';
     publishSearchAttributes();
+    if (input.continued.facts && patched(patches.readModel))
+      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot);
   } else {
     assertCovenantTerms(input.aanmelding?.covenant);
     const at = now();
@@ -358,6 +368,12 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     });
     snapshot = first.snapshot;
     pending = [];
+    if (patched(patches.readModel))
+      feed = FactsFeed.start(
+        workflowId,
+        { ...input.aanmelding, registeredAt: at },
+        first.snapshot,
+      );
     apply(first, at);
     record({
       at,
@@ -516,12 +532,12 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     }
     // Erased: nothing more is delivered about the client; the traject ends (its data key goes next).
     if (erasedAt !== undefined) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && feedSettled());
       closing = true;
       return status();
     }
     if (shouldContinueAsNew(historyLimit)) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && feedSettled());
       const carried: ContinuedState = {
         snapshot: trajectMachine.getPersistedSnapshot(snapshot),
         timers: pending,
@@ -529,12 +545,13 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
         counters,
         idempotencyKeys: seenKeys,
         effects,
+        ...(feed ? { facts: feed.facts } : {}),
       };
       closing = true;
       return continueAsNew<typeof tenancyWorkflow>({ ...input, continued: carried });
     }
     if (snapshot.status !== 'active' && effects.length === 0) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && feedSettled());
       if (effects.length === 0) {
         closing = true;
         return status();

@@ -2,9 +2,7 @@
  * `tidw simulate`: the covenant's evaluation figures for a what-if scenario, run on the pure traject machine (no
  * server needed). Arguments are parsed with zod; bad input is an InvalidInput, which `tidw` turns into exit 2.
  *
- * Seam for `tidw report` (live trajects, a later session): a read model keeps `TrajectFacts` per traject (from
- * `factsFromEventLog` over the events the workflow takes); the command reads them for a region and calls
- * `scenarioReport('live', null, facts, region, span)` and the same formatters below.
+ * `tidw report` (report-commands.ts) reads the live trajects' facts from the read model and uses the same formatters.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
@@ -12,25 +10,19 @@ import { z } from 'zod';
 import { presetCovenants } from '../../machines';
 import {
   comparableParameters,
-  formatReport,
-  reportCsv,
-  reportHtml,
   ScenarioSchema,
   simulate,
   simulationReport,
-  type EvaluationReport,
   type Scenario,
   type ScenarioInput,
 } from '../evaluation';
-import { InvalidInput, type FieldProblem } from '../errors';
+import { InvalidInput } from '../errors';
+import { formats, problemsOf, render, type EvaluationIo } from './evaluation-format';
+import { registerReportCommands } from './report-commands';
 
-/** What the commands need of the command line's input and output. */
-export interface EvaluationIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type { EvaluationIo } from './evaluation-format';
 
-const formats = ['text', 'json', 'csv', 'html'] as const;
+
 
 const SimulateArgsSchema = z
   .object({
@@ -57,13 +49,6 @@ const SimulateArgsSchema = z
     out: z.string().optional(),
   })
   .strict();
-
-const optionName: Record<string, string> = { offersPerMonth: '--offers-per-month' };
-const problemsOf = (error: z.ZodError, prefix = '--'): FieldProblem[] =>
-  error.issues.map((i) => {
-    const key = i.path.map(String).join('.');
-    return { field: optionName[key] ?? (key ? `${prefix}${key}` : '(input)'), message: i.message };
-  });
 
 function readScenarioFile(path: string): unknown {
   try {
@@ -92,21 +77,9 @@ function variantOf(base: Scenario, compare: string): Scenario {
   return checkScenario(apply(base, Number(value)), `--compare ${compare}`);
 }
 
-function render(report: EvaluationReport, format: (typeof formats)[number]): string {
-  switch (format) {
-    case 'json':
-      return JSON.stringify(report, null, 2);
-    case 'csv':
-      return reportCsv(report);
-    case 'html':
-      return reportHtml(report);
-    case 'text':
-      return formatReport(report);
-  }
-}
-
-/** Registers the evaluation commands on `tidw`. */
+/** Registers the evaluation commands on `tidw`: simulate, and report (report-commands.ts). */
 export function registerEvaluationCommands(program: Command, io: EvaluationIo): void {
+  registerReportCommands(program, io);
   program
     .command('simulate')
     .description(

@@ -34,3 +34,4 @@ export {
 } from './report';
 export { formatFigures, formatReport } from './text';
 export { barChart, reportCharts, reportHtml, type BarChart } from './html';
+export { liveReport, reportFromStore, type LiveReportOptions } from './live';

@@ -48,9 +48,12 @@ export async function devServerEnvironment(dbFilename?: string): Promise<TestWor
   });
 }
 
+/** The activities that deliver to partners (the read model's `recordTrajectFacts` is not one). */
+type DeliveryActivity = Exclude<keyof TenancyActivities, 'recordTrajectFacts'>;
+
 export interface ActivityCall {
-  name: keyof TenancyActivities;
-  input: Parameters<TenancyActivities[keyof TenancyActivities]>[0];
+  name: DeliveryActivity;
+  input: Parameters<TenancyActivities[DeliveryActivity]>[0];
 }
 
 /** The real activities, writing to a fresh outbox, with every call recorded in order. */
@@ -68,6 +71,8 @@ export function recordingActivities(delivery: Partial<DeliveryConfig> = {}) {
       real.sendNotification(input)
     ),
     sendEscalation: (input) => (calls.push({ name: 'sendEscalation', input }), real.sendEscalation(input)),
+    // Not a delivery: kept out of `calls`, whose order the delivery tests assert.
+    recordTrajectFacts: (input) => real.recordTrajectFacts(input),
   };
   return { activities, calls, outboxDir };
 }
