@@ -23,6 +23,7 @@ import { problemsPlugin } from './plugins/problems';
 import { processingLogPlugin } from './plugins/processing-log';
 import { auditRoutes } from './routes/audit';
 import { covenantRoutes } from './routes/covenants';
+import { migrationRoutes } from './routes/migrations';
 import { trajectenRoutes } from './routes/trajecten';
 import { webPlugin } from './web/plugin';
 import './types';
@@ -105,6 +106,7 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
   await app.register(trajectenRoutes, { engine });
   await app.register(auditRoutes, { engine, processingLogDir: config.processingLogDir });
   await app.register(covenantRoutes, { engine });
+  await app.register(migrationRoutes, { engine });
   await app.register(webPlugin, {
     gateway: app,
     sdk: deps.sdk,

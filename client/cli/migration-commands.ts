@@ -42,7 +42,7 @@ function formatState(state: CovenantMigrationState): string {
 state: ${state.state}`;
 }
 
-const MigrationIdSchema = z.string().regex(/^covenant-migration-[a-z0-9-]{1,100}$/, {
+export const MigrationIdSchema = z.string().regex(/^covenant-migration-[a-z0-9-]{1,100}$/, {
   message: 'expected an id such as covenant-migration-almere-almere-2023-01',
 });
 
