@@ -74,6 +74,16 @@ export class TrajectNotFound extends TidwError {
   }
 }
 
+/** Thrown when no covenant migration runs or ran under the id asked for. */
+export class MigrationNotFound extends TidwError {
+  readonly code = 'MigrationNotFound';
+  override readonly name = 'MigrationNotFound';
+  readonly refused = true;
+  constructor(readonly migrationId: string) {
+    super(`no covenant migration ${migrationId}`);
+  }
+}
+
 /** Thrown when a traject is started for a client reference that already has one. */
 export class TrajectAlreadyExists extends TidwError {
   readonly code = 'TrajectAlreadyExists';

@@ -17,6 +17,7 @@ import {
   type Phase,
 } from '../machines';
 import type { MigrationProgress, MigrationState, TrajectStatus } from '../workflows/messages';
+import { currentCovenantChangeRules } from '../workflows/patches';
 import type { ListFilter, TrajectPage } from './tenancy-client';
 
 /** What the migration needs of the SDK (TenancyClient has it all). */
@@ -65,6 +66,7 @@ export interface MigrationReport {
     deadlinesMoved: number;
     overdue: number;
     escalationsOpened: number;
+    escalationsClosed: number;
   };
 }
 
@@ -88,6 +90,7 @@ async function planOne(
     snapshot,
     { actor: options.actor, covenant: options.to, reason: options.reason },
     at,
+    currentCovenantChangeRules,
   );
   if (!decision.ok) return { clientRef, phase, result: 'failed', reason: decision.refusal.message };
   const { after: _after, ...change } = previewMigration(snapshot, state.timers, decision.event);
@@ -149,6 +152,7 @@ export async function migrateRegion(
       deadlinesMoved: changes.reduce((n, c) => n + c.deadlines.length, 0),
       overdue: changes.reduce((n, c) => n + c.deadlines.filter((d) => d.overdue).length, 0),
       escalationsOpened: changes.reduce((n, c) => n + c.escalationsOpened.length, 0),
+      escalationsClosed: changes.reduce((n, c) => n + c.escalationsClosed.length, 0),
     },
   };
 }
@@ -176,11 +180,12 @@ export function formatMigrationReport(report: MigrationReport): string {
     else if (c.earliestConversion.to)
       lines.push(`  earliest omklappen: ${day(c.earliestConversion.to)} (unchanged)`);
     if (c.escalationsOpened.length) lines.push(`  escalations opened: ${c.escalationsOpened.join(', ')}`);
-    if (c.escalationsClosed.length) lines.push(`  escalations closed: ${c.escalationsClosed.join(', ')}`);
+    if (c.escalationsClosed.length)
+      lines.push(`  escalations closed (no longer late): ${c.escalationsClosed.join(', ')}`);
   }
   const s = report.summary;
   lines.push(
-    `${s.trajecten} trajecten: ${report.dryRun ? `${s.planned} would move` : `${s.migrated} migrated`}, ${s.skipped} skipped, ${s.failed} failed; ${s.deadlinesMoved} deadlines moved, ${s.overdue} overdue, ${s.escalationsOpened} escalations ${report.dryRun ? 'would open' : 'opened'}`,
+    `${s.trajecten} trajecten: ${report.dryRun ? `${s.planned} would move` : `${s.migrated} migrated`}, ${s.skipped} skipped, ${s.failed} failed; ${s.deadlinesMoved} deadlines moved, ${s.overdue} overdue, ${s.escalationsOpened} escalations ${report.dryRun ? 'would open' : 'opened'}, ${s.escalationsClosed} ${report.dryRun ? 'would close' : 'closed'}`,
   );
   return lines.join('\n');
 }

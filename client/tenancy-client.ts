@@ -78,6 +78,7 @@ import {
   refusalError,
   TrajectAlreadyExists,
   TrajectErased,
+  MigrationNotFound,
   TrajectNotFound,
   type FieldProblem,
 } from './errors';
@@ -97,6 +98,13 @@ import { loadEncryption, type Encryption } from '../platform/privacy/config';
 import type { DataKeyState } from '../platform/privacy/data-keys';
 
 export type { TrajectStatus, EventLogEntry } from '../workflows/messages';
+
+/** A covenant migration as `tidw migrate status` and the HTTP API show it. */
+export interface CovenantMigrationState extends MigrationProgress {
+  migrationId: string;
+  /** The migration workflow's status: running, or how it ended. */
+  state: 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new';
+}
 
 export interface TenancyClientOptions {
   /** host:port of the Temporal frontend; default: the environment (TEMPORAL_ADDRESS), else `npm start`'s server. */
@@ -684,6 +692,26 @@ export class TenancyClient {
   /** A migration's progress so far (`covenantMigrationWorkflow`). */
   covenantMigrationProgress(migrationId: string): Promise<MigrationProgress> {
     return this.client.workflow.getHandle(migrationId).query(migrationProgressQuery);
+  }
+
+  /**
+   * Where a migration stands: running or how it ended, and its counts and report so far (the final report once it
+   * completed). MigrationNotFound when there is none under the id.
+   */
+  async covenantMigration(migrationId: string): Promise<CovenantMigrationState> {
+    const handle = this.client.workflow.getHandle<typeof covenantMigrationWorkflow>(migrationId);
+    try {
+      const { status, type } = await handle.describe();
+      if (type !== 'covenantMigrationWorkflow') throw new MigrationNotFound(migrationId);
+      const state = status.name.toLowerCase() as CovenantMigrationState['state'];
+      const progress =
+        status.name === 'COMPLETED' ? await handle.result() : await handle.query(migrationProgressQuery);
+      return { migrationId, state, ...progress };
+    } catch (err) {
+      if (err instanceof MigrationNotFound) throw err;
+      if (err instanceof WorkflowNotFoundError || isNotFound(err)) throw new MigrationNotFound(migrationId);
+      throw this.unreachable(err);
+    }
   }
 
   /** Waits for a migration to end; returns its report. */

@@ -26,6 +26,7 @@ import { auditRoutes } from './routes/audit';
 import { covenantRoutes } from './routes/covenants';
 import { reportRoutes } from './routes/reports';
 import { READ_MODEL_FILE } from '../platform/read-model';
+import { migrationRoutes } from './routes/migrations';
 import { trajectenRoutes } from './routes/trajecten';
 import { webPlugin } from './web/plugin';
 import './types';
@@ -118,6 +119,7 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
   await app.register(auditRoutes, { engine, processingLogDir: config.processingLogDir });
   await app.register(covenantRoutes, { engine });
   await app.register(reportRoutes, { engine, readModelFile: join(config.dataDir, READ_MODEL_FILE) });
+  await app.register(migrationRoutes, { engine });
   await app.register(webPlugin, {
     gateway: app,
     sdk: deps.sdk,

@@ -32,6 +32,7 @@ export const statusByCode: Readonly<Record<string, number>> = {
   Unauthenticated: 401,
   RoleNotPermitted: 403,
   TrajectNotFound: 404,
+  MigrationNotFound: 404,
   NotFound: 404,
   TrajectAlreadyExists: 409,
   NotAllowedInPhase: 409,

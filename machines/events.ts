@@ -306,6 +306,20 @@ export interface CovenantChangedEvent {
   actor: Actor;
   at: string;
   data: { covenant: Covenant; reason: string };
+  /**
+   * The rules the change is taken under: the workflow gives the ones it took up (`patched`) by the time of the change,
+   * so a change recorded before a rule came replays as it was taken.
+   */
+  rules?: CovenantChangeRules;
+}
+
+/** Rules of a covenant change that came while trajecten were already running (see `CovenantChangedEvent.rules`). */
+export interface CovenantChangeRules {
+  /**
+   * An open escalation whose deadline the new terms move past the change closes, recorded with the reason
+   * (`closedEscalations`), and its deadline runs again; issue 15.
+   */
+  escalationsFollowTerms?: boolean;
 }
 
 export type TrajectEvent = CoordinatorEvent | TimerEvent | CovenantChangedEvent;

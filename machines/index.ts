@@ -21,6 +21,7 @@ export {
   type TrajectRules,
   type Escalation,
   type LapsedEscalation,
+  type ClosedEscalation,
 } from './traject/context';
 export * from './traject/effects';
 export { guards, guardExplanations, type GuardName } from './traject/guards';
@@ -36,6 +37,12 @@ export {
   type PendingTimer,
   type Step,
 } from './traject/interpreter';
-export { contextUnderCovenant, DEFAULT_MIGRATION_ROLES, migrationRoles } from './traject/covenant-change';
+export {
+  closeEscalationsNoLongerLate,
+  contextUnderCovenant,
+  DEFAULT_MIGRATION_ROLES,
+  escalationDeadline,
+  migrationRoles,
+} from './traject/covenant-change';
 export * from './traject/migration';
 export * from './traject/dry-run';

@@ -2,7 +2,7 @@
  * The workflow's changes guarded by `patched(id)`: a traject started before a change replays and runs as it was
  * recorded; one started after it records the patch marker in its history, which the audit timeline reads back.
  */
-import type { TrajectRules } from '../machines';
+import type { CovenantChangeRules, TrajectRules } from '../machines';
 
 export const patches = {
   /** Open escalations lapse at omklappen (meetings) and at the end of a traject (all); issue 16, item 13. */
@@ -18,6 +18,8 @@ export const patches = {
    * continued from a run that did not feed it, stays out of the read model.
    */
   readModel: 'evaluation-read-model',
+  /** A covenant change closes the escalations its terms make no longer late; issue 15. */
+  escalationsFollowTerms: 'escalations-follow-terms',
 } as const;
 
 /**
@@ -27,3 +29,15 @@ export const patches = {
 export function rulesFor(isPatched: (id: string) => boolean): TrajectRules | undefined {
   return isPatched(patches.escalationsLapse) ? { escalationsLapse: true } : undefined;
 }
+
+/**
+ * The rules a covenant change is taken under, from the patches: `patched` in the workflow's handler (a change
+ * recorded before the rule replays without it), the markers of the run in the timeline, always on in a dry run (a
+ * running workflow takes the patch up when it takes the change).
+ */
+export function covenantChangeRulesFor(isPatched: (id: string) => boolean): CovenantChangeRules | undefined {
+  return isPatched(patches.escalationsFollowTerms) ? { escalationsFollowTerms: true } : undefined;
+}
+
+/** The rules a covenant change taken now is taken under (the dry run's prediction). */
+export const currentCovenantChangeRules = covenantChangeRulesFor(() => true);

@@ -27,6 +27,7 @@ import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 import type {
   CoordinatorEvent,
   CovenantChangedEvent,
+  CovenantChangeRules,
   PendingTimer,
   Refusal,
   Step,
@@ -42,7 +43,7 @@ import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, statusDigest, toPublicStatus } from '../machines/traject/status';
 import { perform } from './effects';
 import { FactsFeed } from './facts';
-import { patches, rulesFor } from './patches';
+import { covenantChangeRulesFor, patches, rulesFor } from './patches';
 import {
   changeCovenantSignal,
   changeCovenantUpdate,
@@ -445,7 +446,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     },
   );
 
-  // A covenant change: no patch needed, since a history recorded before it holds no such update and replays as before.
+  // A covenant change: a history recorded before the update existed holds none and replays as before; what the change
+  // does since is under the patches its handlers take up (covenantChangeRulesFor).
   setHandler(migrationStateQuery, () => ({
     snapshot: trajectMachine.getPersistedSnapshot(snapshot),
     timers: pending.slice(),
@@ -454,7 +456,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     changeCovenantUpdate,
     (args) => {
       notClosing();
-      take(checkCovenantChange(args), 'update');
+      take(checkCovenantChange(args, covenantChangeRulesFor(patched)), 'update');
       return answer();
     },
     {
@@ -469,7 +471,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   setHandler(changeCovenantSignal, (request) => {
     let reply: { result: 'migrated' | 'skipped' | 'failed'; reason?: string };
     try {
-      take(checkCovenantChange(request.change), 'signal');
+      take(checkCovenantChange(request.change, covenantChangeRulesFor(patched)), 'signal');
       reply = { result: 'migrated' };
     } catch (err) {
       if (!(err instanceof ApplicationFailure)) throw err;
@@ -482,10 +484,13 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       .catch((err: unknown) => log.warn('covenant change reply not delivered', { err }));
   });
 
-  /** The covenant change as the machine takes it, at workflow time; throws the typed refusal. */
-  function checkCovenantChange(args: unknown): CovenantChangedEvent {
+  /**
+   * The covenant change as the machine takes it, at workflow time, under `rules` (given by the handlers only: a
+   * validator takes up no patch); throws the typed refusal.
+   */
+  function checkCovenantChange(args: unknown, rules?: CovenantChangeRules): CovenantChangedEvent {
     if (isUnencryptedPayload(args)) throw unencryptedFailure();
-    const decided = decideCovenantChange(snapshot, args, now());
+    const decided = decideCovenantChange(snapshot, args, now(), rules);
     if (!decided.ok) throw refusalFailure(decided.refusal);
     return decided.event;
   }

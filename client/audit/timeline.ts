@@ -33,7 +33,7 @@ import {
   type TrajectStatus,
   type UpdateReceipt,
 } from '../../workflows/messages';
-import { rulesFor } from '../../workflows/patches';
+import { covenantChangeRulesFor, rulesFor } from '../../workflows/patches';
 import { KeyNotAvailable } from '../errors';
 import type { History } from '../history';
 import type { HistoryChain } from './history-file';
@@ -220,7 +220,11 @@ export async function buildTimeline(
     let effectSeq = 0;
     let wftTime: string | undefined;
     let pendingStart: TenancyWorkflowInput | undefined;
-    const pendingSignals: SendEventArgs[] = [];
+    const pendingSignals: Array<{ covenantChange: false; args: SendEventArgs } | { covenantChange: true; args: unknown }> =
+      [];
+    // The patches the run took up: the covenant change rules follow them (a marker is recorded at the first change).
+    const runPatches = patchesOf(run.history.events ?? []);
+    const changeRules = covenantChangeRulesFor((id) => runPatches.has(id));
     const timerIds = new Map<string, string>(); // Temporal timer id → machine timer id
     const activityIds = new Map<string, string>(); // scheduled event id → activity (effect) id
 
@@ -300,21 +304,34 @@ export async function buildTimeline(
       });
     };
 
-    /** A covenant change (CONVENANT_GEWIJZIGD), replayed as the workflow took it: the version and the reason. */
-    const takeCovenantChange = (args: unknown, at: string) => {
+    /**
+     * A covenant change (CONVENANT_GEWIJZIGD), replayed as the workflow took it: the version, the reason and the
+     * escalations it closed. Through the update, or asked by the migration workflow's signal (which the traject
+     * answers with a refusal when it is already on the version: nothing to show then).
+     */
+    const takeCovenantChange = (args: unknown, at: string, source: 'update' | 'signal') => {
       if (!snapshot) return;
-      const decision = decideCovenantChange(snapshot, args, at);
+      const decision = decideCovenantChange(snapshot, args, at, changeRules);
       if (!decision.ok) {
-        mismatches.push(`${at}: the recorded covenant change is refused now (${decision.refusal.message})`);
+        if (source === 'update')
+          mismatches.push(`${at}: the recorded covenant change is refused now (${decision.refusal.message})`);
         return;
       }
       const { actor, data } = decision.event;
       const before = phaseOf(snapshot);
-      record(takeEvent(snapshot, timers, decision.event), at, before, {
-        source: 'update',
+      const openBefore = snapshot.context.escalations;
+      const step = takeEvent(snapshot, timers, decision.event);
+      const closed = openBefore.filter((e) => !step.snapshot.context.escalations.some((o) => o.id === e.id));
+      record(step, at, before, {
+        source,
         event: decision.event.type,
         actor: { role: actor.role, ...(actor.organisation ? { organisation: actor.organisation } : {}) },
-        data: { covenant: data.covenant.id, version: data.covenant.version ?? null, reason: data.reason },
+        data: {
+          covenant: data.covenant.id,
+          version: data.covenant.version ?? null,
+          reason: data.reason,
+          ...(closed.length ? { escalationsClosed: closed.map((e) => e.id) } : {}),
+        },
       });
     };
 
@@ -368,12 +385,18 @@ export async function buildTimeline(
           });
           pendingStart = undefined;
         }
-        for (const args of pendingSignals.splice(0)) takeCoordinator(args, wftTime, 'signal');
+        for (const signal of pendingSignals.splice(0)) {
+          if (signal.covenantChange) takeCovenantChange(signal.args, wftTime, 'signal');
+          else takeCoordinator(signal.args, wftTime, 'signal');
+        }
       } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) {
         const attrs = event.workflowExecutionSignaledEventAttributes;
         if (attrs?.signalName === 'reportEvent') {
           const args = await first<SendEventArgs>(attrs.input?.payloads);
-          if (args) pendingSignals.push(args);
+          if (args) pendingSignals.push({ covenantChange: false, args });
+        } else if (attrs?.signalName === 'changeCovenantRequest') {
+          const request = await first<{ change?: unknown }>(attrs.input?.payloads);
+          if (request) pendingSignals.push({ covenantChange: true, args: request.change });
         }
       } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
         const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
@@ -381,7 +404,7 @@ export async function buildTimeline(
           const args = await first<SendEventArgs>(request.input.args?.payloads);
           if (args) takeCoordinator(args, wftTime, 'update');
         } else if (request?.input?.name === 'changeCovenant' && wftTime && snapshot) {
-          takeCovenantChange(await first<unknown>(request.input.args?.payloads), wftTime);
+          takeCovenantChange(await first<unknown>(request.input.args?.payloads), wftTime, 'update');
         }
       } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) {
         const recorded = await first<TrajectStatus | UpdateReceipt>(

@@ -5,6 +5,7 @@ import { runCli } from './program';
 runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  progress: { isTTY: Boolean(process.stderr.isTTY), write: (text) => process.stderr.write(text) },
   env: process.env,
 }).then(
   (code) => exitWith(code),

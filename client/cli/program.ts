@@ -46,6 +46,8 @@ class ReplayFailed extends TidwError {
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Progress of long commands (stderr as it is: a terminal gets a bar redrawn in place). */
+  progress?: { isTTY: boolean; write: (text: string) => void };
   env: Record<string, string | undefined>;
   /** How the SDK is made; tests may point it elsewhere. */
   connect?: (covenants: Covenant[]) => Promise<TenancyClient>;
@@ -485,7 +487,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   addClosingDaysCommand(covenant, print);
 
   registerEvaluationCommands(program, io);
-  registerMigrationCommands(program, { print, connect });
+  registerMigrationCommands(program, {
+    print,
+    connect,
+    json: () => json,
+    progress: io.progress ?? { isTTY: false, write: (text) => io.err(text.replace(/\n$/, '')) },
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -43,6 +43,16 @@ export interface LapsedEscalation extends Escalation {
   reason: string;
 }
 
+/** An escalation closed because a covenant change moved its deadline past the change: it is no longer late. */
+export interface ClosedEscalation extends Escalation {
+  closedAt: string;
+  /** Always `convenantGewijzigd` for now: the terms of another covenant version. */
+  reason: 'convenantGewijzigd';
+  /** The version whose terms closed it, and the deadline it now has. */
+  version?: string;
+  dueAt: string;
+}
+
 /** A move onto another covenant version (CONVENANT_GEWIJZIGD); the reason stays in the event. */
 export interface CovenantChange {
   at: string;
@@ -122,6 +132,8 @@ export interface TrajectContext {
   /** Escalations that lapsed (absent until one does, and in snapshots from before the rule). */
   lapsedEscalations?: LapsedEscalation[];
   rules?: TrajectRules;
+  /** Escalations closed by a covenant change (absent until one is). */
+  closedEscalations?: ClosedEscalation[];
   /** The covenant versions this traject moved between (absent until it does): when, from, to, by which role. */
   covenantChanges?: CovenantChange[];
   ended?: { reason: string; at: string };

@@ -4,9 +4,9 @@
  * never from the time of the change; what a deadline was moved by before (time-outs, an extension) moves it still.
  */
 import type { Covenant, CovenantInput } from '../covenant';
-import { addDuration, addWorkingDays, msBetween, shift } from '../duration';
+import { addDuration, addWorkingDays, isAtOrAfter, msBetween, shift } from '../duration';
 import type { Role } from '../vocabulary';
-import type { TrajectContext } from './context';
+import type { ClosedEscalation, Escalation, TrajectContext } from './context';
 
 /** Who may move a running traject onto another covenant version when its covenant names nobody: the gemeente. */
 export const DEFAULT_MIGRATION_ROLES: readonly Role[] = ['gemeente'];
@@ -179,5 +179,70 @@ export function contextUnderCovenant(
           ),
         }
       : null,
+  };
+}
+
+/**
+ * The deadline an open escalation was raised for, as the context now has it, while that deadline still runs (the
+ * meeting not held, the report open, the arrears not solved); undefined for an escalation no deadline opened.
+ */
+export function escalationDeadline(context: TrajectContext, escalation: Escalation): string | undefined {
+  const { urgency, offer, kennismaking, evaluation, contract, nuisance, arrears } = context;
+  const report = () => nuisance.open.find((r) => escalation.id === `${escalation.kind}:${r.id}`);
+  switch (escalation.kind) {
+    case 'urgentiebesluitTeLaat':
+      return urgency.grantedAt ? undefined : urgency.decisionDue;
+    case 'aanbodTeLaat':
+      return offer.escalated && !offer.acceptedAt ? offer.escalationDue : undefined;
+    case 'kennismakingsgesprekGemist':
+      return kennismaking.escalated && !kennismaking.heldAt && !contract.convertedAt ? kennismaking.due : undefined;
+    case 'evaluatiegesprekGemist':
+      // Only the current window's escalation: one left open from an earlier window stays as it is.
+      return evaluation.escalated && evaluation.invited && !evaluation.heldAt && !contract.convertedAt
+        ? evaluation.due
+        : undefined;
+    case 'overlastZonderReactie': {
+      const open = report();
+      return open && !open.respondedAt ? open.responseDue : undefined;
+    }
+    case 'overlastOnopgelost':
+      return report()?.escalationDue;
+    case 'huurachterstandOnopgelost':
+      return arrears?.followUpDue;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * After a covenant change at `at` (the context already under the new terms): the open escalations whose deadline now
+ * lies after the change are no longer late. They close, recorded with the reason and their new deadline, and what
+ * marked their deadline as fired is cleared, so that the deadline runs again (and escalates again if it passes).
+ */
+export function closeEscalationsNoLongerLate(context: TrajectContext, at: string): Partial<TrajectContext> {
+  const closing: ClosedEscalation[] = [];
+  for (const escalation of context.escalations) {
+    const due = escalationDeadline(context, escalation);
+    if (due === undefined || isAtOrAfter(at, due)) continue;
+    closing.push({
+      ...escalation,
+      closedAt: at,
+      reason: 'convenantGewijzigd',
+      ...(context.covenant.version ? { version: context.covenant.version } : {}),
+      dueAt: due,
+    });
+  }
+  if (closing.length === 0) return {};
+  const closed = new Set(closing.map((e) => e.kind));
+  return {
+    escalations: context.escalations.filter((e) => !closing.some((c) => c.id === e.id)),
+    closedEscalations: [...(context.closedEscalations ?? []), ...closing],
+    offer: closed.has('aanbodTeLaat') ? { ...context.offer, escalated: false } : context.offer,
+    kennismaking: closed.has('kennismakingsgesprekGemist')
+      ? { ...context.kennismaking, escalated: false }
+      : context.kennismaking,
+    evaluation: closed.has('evaluatiegesprekGemist')
+      ? { ...context.evaluation, escalated: false }
+      : context.evaluation,
   };
 }

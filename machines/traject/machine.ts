@@ -30,7 +30,7 @@ import type {
   TrajectEffects,
   WaakvlamContactParams,
 } from './effects';
-import { contextUnderCovenant } from './covenant-change';
+import { closeEscalationsNoLongerLate, contextUnderCovenant } from './covenant-change';
 import { guards } from './guards';
 import { isDuringOfficeHours, proposeMeetingTime } from './schedule';
 
@@ -651,6 +651,11 @@ export const trajectMachine = setup({
       assertEvent(event, 'CONVENANT_GEWIJZIGD');
       return contextUnderCovenant(context, event.data.covenant, event.at, event.actor.role);
     }),
+    /** Under the rule (changes taken since it came): escalations the new terms make no longer late close. */
+    closeEscalationsNoLongerLate: assign(({ context, event }) => {
+      assertEvent(event, 'CONVENANT_GEWIJZIGD');
+      return event.rules?.escalationsFollowTerms ? closeEscalationsNoLongerLate(context, event.at) : {};
+    }),
     /**
      * After a covenant change, every timer that is running is cancelled and armed again at its recounted deadline;
      * one that falls in the past fires at once. Only the timers the current state runs, and only those that have not
@@ -717,7 +722,9 @@ export const trajectMachine = setup({
     initial: 'aanmelding',
     output: ({ context }) => ({ trajectRef: context.trajectRef, ended: context.ended }),
     // A covenant change is possible in every state of a running traject (the final ones take no events).
-    on: { CONVENANT_GEWIJZIGD: { actions: ['changeCovenant', 'rearmDeadlines'] } },
+    on: {
+      CONVENANT_GEWIJZIGD: { actions: ['changeCovenant', 'closeEscalationsNoLongerLate', 'rearmDeadlines'] },
+    },
     states: {
       aanmelding: {
         on: {

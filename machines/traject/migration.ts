@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Covenant } from '../covenant';
 import { covenantTermProblems } from '../covenant-terms';
-import { ActorSchema, type CovenantChangedEvent } from '../events';
+import { ActorSchema, type CovenantChangedEvent, type CovenantChangeRules } from '../events';
 import { migrationRoles } from './covenant-change';
 import { checkParty, issuesOf, type Refusal } from './decide';
 import { withArticle } from './guards';
@@ -42,12 +42,14 @@ export function isSameCovenantVersion(a: Covenant, b: Covenant): boolean {
 /**
  * Checks a covenant change at `at`: its shape (a reason is required), that the traject runs, the actor's role
  * (the current covenant's `migration` list, default the gemeente) and organisation, and the new covenant (the same
- * region, terms within bounds, another version). Returns the event as the machine takes it, or why not.
+ * region, terms within bounds, another version). Returns the event as the machine takes it, or why not; `rules` are
+ * the change rules the event carries (the workflow's, from its patches).
  */
 export function decideCovenantChange(
   snapshot: TrajectSnapshot,
   input: unknown,
   at: string,
+  rules?: CovenantChangeRules,
 ): CovenantChangeDecision {
   const args = CovenantChangeArgsSchema.safeParse(input);
   if (!args.success) {
@@ -107,5 +109,14 @@ export function decideCovenantChange(
       message: `the traject is already on this version of covenant ${current.id}`,
     });
   }
-  return { ok: true, event: { type: 'CONVENANT_GEWIJZIGD', actor, at, data: { covenant, reason } } };
+  return {
+    ok: true,
+    event: {
+      type: 'CONVENANT_GEWIJZIGD',
+      actor,
+      at,
+      data: { covenant, reason },
+      ...(rules && Object.keys(rules).length > 0 ? { rules } : {}),
+    },
+  };
 }

@@ -1,10 +1,12 @@
 /**
  * A covenant change on the pure machine (CONVENANT_GEWIJZIGD): at every step of Almere's scenarios and of the graph's
- * paths, the traject moves onto almere@2023-01; the re-armed timers are checked against deadlines computed here from
- * the recorded dates, and the dry run's prediction against what the migration does.
+ * paths, the traject moves onto almere@2023-01 (shorter terms: deadlines pass, escalations open) and onto a lenient
+ * version (longer terms: escalations no longer late close); the re-armed timers and the closed escalations are checked
+ * against deadlines computed here from the recorded dates, and the dry run's prediction against what the migration does.
  */
 import {
   addDuration,
+  addWorkingDays,
   decideCovenantChange,
   later,
   msBetween,
@@ -15,14 +17,31 @@ import {
   timerIds,
   type Covenant,
   type CovenantChangedEvent,
-  type PendingTimer,
 } from '../../machines';
+import { currentCovenantChangeRules } from '../../workflows/patches';
 import { actorFor, fireDue, initialModel, type ModelState } from '../support/model';
 import { shortestPathsThroughTransitions, shortestPathsToStates } from '../support/paths';
 import { runScenario, scenarios } from '../support/scenarios';
 
 const v2021 = resolveCovenant('almere@2021-10')!;
 const v2023 = resolveCovenant('almere@2023-01')!;
+/** Every term longer than Almere's (a test version): what was late under Almere may be in time under it. */
+const lenient: Covenant = {
+  ...v2021,
+  version: 'test-lenient',
+  terms: {
+    ...v2021.terms,
+    urgencyDecision: 'P16W',
+    offerReminder: 'P5M',
+    offerEscalation: 'P12M',
+    kennismakingsgesprekWithin: 'P8W',
+    evaluatiegesprekWithin: 'P8W',
+    nuisanceFirstResponseWorkingDays: 5,
+    nuisanceEscalationWorkingDays: 20,
+    rentArrearsFollowUp: 'P8W',
+    waakvlamCheckIn: 'P6W',
+  },
+};
 const gemeente = actorFor(v2021, 'gemeente');
 const reason = 'covenant evaluated in 2022 and reworked';
 
@@ -30,7 +49,12 @@ const reason = 'covenant evaluated in 2022 and reworked';
 const changeTime = (state: ModelState) => addDuration(state.snapshot.context.lastEventAt, 'P1D');
 
 function changeEvent(state: ModelState, at: string, covenant: Covenant = v2023): CovenantChangedEvent {
-  const decision = decideCovenantChange(state.snapshot, { actor: gemeente, covenant, reason }, at);
+  const decision = decideCovenantChange(
+    state.snapshot,
+    { actor: gemeente, covenant, reason },
+    at,
+    currentCovenantChangeRules,
+  );
   if (!decision.ok) throw new Error(decision.refusal.message);
   return decision.event;
 }
@@ -39,52 +63,165 @@ function changeEvent(state: ModelState, at: string, covenant: Covenant = v2023):
 const recount = (anchor: string, oldTerm: string, newTerm: string, oldDue: string) =>
   shift(addDuration(anchor, newTerm), msBetween(addDuration(anchor, oldTerm), oldDue));
 
-/** Where each running deadline must fall under almere@2023-01, from the dates the traject recorded. */
-function expectedDue(state: ModelState, timer: PendingTimer): string {
+/** Where each running deadline must fall under `to`, from the dates the traject recorded. */
+function expectedDue(state: ModelState, timerId: string, oldDue: string, to: Covenant): string {
   const { context } = state.snapshot;
-  const { terms } = v2021;
-  switch (timer.id) {
+  const old = v2021.terms;
+  const terms = to.terms;
+  const workingDays = (from: string, days: number) => addWorkingDays(from, days, to.timezone, to.closingDays);
+  const report = context.nuisance.open.find((r) => timerId.startsWith(`${r.id}-`));
+  if (report) {
+    return timerId.endsWith('-reactie')
+      ? workingDays(report.reportedAt, terms.nuisanceFirstResponseWorkingDays)
+      : workingDays(report.reportedAt, terms.nuisanceEscalationWorkingDays);
+  }
+  const requested = context.urgency.requestedAt!;
+  switch (timerId) {
+    case timerIds.urgencyDecision:
+      return recount(requested, old.urgencyDecision, terms.urgencyDecision, oldDue);
+    case timerIds.offerReminder:
+      return recount(requested, old.offerReminder, terms.offerReminder, oldDue);
+    case timerIds.offerEscalation:
+      return recount(requested, old.offerEscalation, terms.offerEscalation, oldDue);
     case timerIds.kennismakingsgesprek:
       return recount(
         context.kennismaking.invitedAt!,
+        old.kennismakingsgesprekWithin,
         terms.kennismakingsgesprekWithin,
-        v2023.terms.kennismakingsgesprekWithin,
-        timer.event.at,
+        oldDue,
       );
     case timerIds.evaluationInvitation:
       return context.evaluation.invited
-        ? addDuration(context.evaluation.opensAt!, v2023.terms.evaluatiegesprekInterval)
+        ? addDuration(context.evaluation.opensAt!, terms.evaluatiegesprekInterval)
         : recount(
             context.contract.startedAt!,
+            old.evaluatiegesprekInterval,
             terms.evaluatiegesprekInterval,
-            v2023.terms.evaluatiegesprekInterval,
-            timer.event.at,
+            oldDue,
           );
+    case timerIds.evaluationDue:
+      return recount(
+        context.evaluation.opensAt!,
+        old.evaluatiegesprekWithin,
+        terms.evaluatiegesprekWithin,
+        oldDue,
+      );
     case timerIds.arrearsFollowUp:
-      return addDuration(context.arrears!.since, v2023.terms.rentArrearsFollowUp);
+      return recount(context.arrears!.since, old.rentArrearsFollowUp, terms.rentArrearsFollowUp, oldDue);
+    case timerIds.waakvlamCheckIn:
+      return recount(context.waakvlam!.periodStart!, old.waakvlamCheckIn, terms.waakvlamCheckIn, oldDue);
     default:
-      return timer.event.at; // a term the new version did not change
+      throw new Error(`no model for timer ${timerId}`);
   }
 }
 
-/** Every timer a migration was checked on, so that the paths are seen to reach each kind. */
-const checkedTimers = new Set<string>();
+/**
+ * The deadline an open escalation was raised for, under `to`, and the timer that watches it: the model's view (the
+ * current window's meeting, the report's own deadlines, the arrears' follow-up). Undefined: no deadline runs for it.
+ */
+function escalationModel(
+  state: ModelState,
+  id: string,
+  to: Covenant,
+): { timer: string; due: string } | undefined {
+  const { context } = state.snapshot;
+  const [kind, reportId] = id.split(':');
+  const model = (timer: string, oldDue: string | undefined) =>
+    oldDue === undefined ? undefined : { timer, due: expectedDue(state, timer, oldDue, to) };
+  const converted = context.contract.convertedAt !== undefined;
+  switch (kind) {
+    case 'urgentiebesluitTeLaat':
+      return model(timerIds.urgencyDecision, context.urgency.decisionDue);
+    case 'aanbodTeLaat':
+      return model(timerIds.offerEscalation, context.offer.escalationDue);
+    case 'kennismakingsgesprekGemist':
+      return converted || context.kennismaking.heldAt
+        ? undefined
+        : model(timerIds.kennismakingsgesprek, context.kennismaking.due);
+    case 'evaluatiegesprekGemist':
+      return converted || context.evaluation.heldAt || !context.evaluation.escalated
+        ? undefined
+        : model(timerIds.evaluationDue, context.evaluation.due);
+    case 'overlastZonderReactie':
+      return model(
+        timerIds.nuisanceResponse(reportId!),
+        context.nuisance.open.find((r) => r.id === reportId)?.responseDue,
+      );
+    case 'overlastOnopgelost':
+      return model(
+        timerIds.nuisanceEscalation(reportId!),
+        context.nuisance.open.find((r) => r.id === reportId)?.escalationDue,
+      );
+    case 'huurachterstandOnopgelost':
+      return model(timerIds.arrearsFollowUp, context.arrears?.followUpDue);
+    default:
+      return undefined;
+  }
+}
 
-function checkMigrationAt(state: ModelState, label: string): void {
+/** Every timer a migration was checked on, and every escalation kind a change closed, so the paths are seen to reach them. */
+const checkedTimers = new Set<string>();
+const closedKinds = new Set<string>();
+
+/** Whether the state runs a timer of this id (the meetings' only in the temporary contract, not in a time-out). */
+const runs = (state: ModelState, timer: string) => {
+  const value = JSON.stringify(state.snapshot.value);
+  if (timer === timerIds.kennismakingsgesprek || timer === timerIds.evaluationDue)
+    return value.includes('tijdelijk');
+  return true;
+};
+
+function checkMigrationAt(state: ModelState, label: string, to: Covenant = v2023): void {
   const at = changeTime(state);
   const before = fireDue(state, at);
   if (before.snapshot.status !== 'active') return;
-  const event = changeEvent(before, at);
+  const event = changeEvent(before, at, to);
   const step = takeEvent(before.snapshot, before.timers, event);
 
-  // The same timers run, none added or dropped; each at its recounted deadline, at once when that has passed.
+  // Open escalations whose deadline now lies after the change close, with the reason; their timer runs again.
+  const open = before.snapshot.context.escalations;
+  const closing = open.filter((e) => {
+    const model = escalationModel(before, e.id, to);
+    return model !== undefined && model.due > at;
+  });
+  expect({ label, open: step.snapshot.context.escalations.map((e) => e.id) }).toEqual({
+    label,
+    open: open.filter((e) => !closing.includes(e)).map((e) => e.id),
+  });
+  const closedNow = (step.snapshot.context.closedEscalations ?? []).slice(
+    (before.snapshot.context.closedEscalations ?? []).length,
+  );
+  expect(closedNow).toEqual(
+    closing.map((e) => ({
+      ...e,
+      closedAt: at,
+      reason: 'convenantGewijzigd',
+      version: to.version,
+      dueAt: escalationModel(before, e.id, to)!.due,
+    })),
+  );
+  const rearmed = new Set<string>();
+  for (const e of closing) {
+    closedKinds.add(e.kind);
+    const { timer, due } = escalationModel(before, e.id, to)!;
+    if (!runs(before, timer)) continue;
+    rearmed.add(timer);
+    expect({ label, timer, due: step.timers.find((t) => t.id === timer)?.event.at }).toEqual({
+      label,
+      timer,
+      due,
+    });
+  }
+
+  // The timers that ran still run, and only those (and the ones of closed escalations); each at its recounted
+  // deadline, at once when that has passed.
   expect({ label, ids: step.timers.map((t) => t.id).sort() }).toEqual({
     label,
-    ids: before.timers.map((t) => t.id).sort(),
+    ids: [...new Set([...before.timers.map((t) => t.id), ...rearmed])].sort(),
   });
   for (const timer of before.timers) {
     checkedTimers.add(timer.id.replace(/^overlast-\d+/, 'overlast'));
-    const due = expectedDue(before, timer);
+    const due = expectedDue(before, timer.id, timer.event.at, to);
     const now = step.timers.find((t) => t.id === timer.id)!;
     expect({ label, timer: timer.id, due: now.event.at, fireAt: now.fireAt }).toEqual({
       label,
@@ -96,17 +233,22 @@ function checkMigrationAt(state: ModelState, label: string): void {
     expect(step.cancelled).toContain(timer.id);
     expect(step.started.map((t) => t.id)).toContain(timer.id);
   }
-  expect(step.snapshot.context.covenant).toEqual(v2023);
+  expect(step.snapshot.context.covenant).toEqual(to);
   expect(step.snapshot.value).toEqual(before.snapshot.value);
 
-  // The dry run predicts exactly what the migration and its overdue deadlines leave behind.
+  // The dry run predicts exactly what the migration and its overdue deadlines leave behind: the escalations it closes
+  // and the ones that open because a deadline now lies in the past.
   const preview = previewMigration(before.snapshot, before.timers, event);
   const migrated = fireDue({ ...before, snapshot: step.snapshot, timers: step.timers }, at);
   expect(preview.after.timers).toEqual(migrated.timers);
   expect(preview.after.snapshot.context).toEqual(migrated.snapshot.context);
+  const ids = (s: ModelState) => s.snapshot.context.escalations.map((e) => e.id);
+  expect(preview.escalationsClosed).toEqual(ids(before).filter((id) => !ids(migrated).includes(id)));
+  expect(preview.escalationsOpened).toEqual(ids(migrated).filter((id) => !ids(before).includes(id)));
+  expect(preview.escalationsClosed).toEqual(expect.arrayContaining(closing.map((e) => e.id)));
   const moved = preview.deadlines.map((d) => [d.timer, d.to]);
   const changed = step.timers
-    .filter((t) => before.timers.find((b) => b.id === t.id)!.fireAt !== t.fireAt)
+    .filter((t) => before.timers.find((b) => b.id === t.id)?.fireAt !== t.fireAt)
     .map((t) => [t.id, t.fireAt]);
   expect(moved).toEqual(expect.arrayContaining(changed));
   expect(moved).toHaveLength(changed.length);
@@ -118,15 +260,37 @@ describe.each(scenarios.filter((s) => s.covenant.id === 'almere'))('$name', (sce
     const run = runScenario(scenario);
     run.trace.forEach(({ state, step }, i) => checkMigrationAt(state, `step ${i} ${step.type ?? 'wait'}`));
   });
+  test('onto longer terms at every step: escalations no longer late close', () => {
+    const run = runScenario(scenario);
+    run.trace.forEach(({ state, step }, i) =>
+      checkMigrationAt(state, `step ${i} ${step.type ?? 'wait'}`, lenient),
+    );
+  });
 });
 
 describe('graph paths of the Almere covenant: to every state, and through every transition', () => {
   const paths = [...shortestPathsToStates(v2021), ...shortestPathsThroughTransitions(v2021)];
   test.each(paths.map((p) => [p.name, p] as const))('%s', (_name, path) => {
-    path.steps.forEach((s, i) =>
-      checkMigrationAt((s.state as unknown as { context: ModelState }).context, `${path.name} #${i}`),
-    );
+    path.steps.forEach((s, i) => {
+      const state = (s.state as unknown as { context: ModelState }).context;
+      checkMigrationAt(state, `${path.name} #${i}`);
+      checkMigrationAt(state, `${path.name} #${i} (lenient)`, lenient);
+    });
   });
+});
+
+test('the paths closed every kind of escalation a deadline opens, under longer terms', () => {
+  expect([...closedKinds].sort()).toEqual(
+    [
+      'aanbodTeLaat',
+      'evaluatiegesprekGemist',
+      'huurachterstandOnopgelost',
+      'kennismakingsgesprekGemist',
+      'overlastOnopgelost',
+      'overlastZonderReactie',
+      'urgentiebesluitTeLaat',
+    ].sort(),
+  );
 });
 
 test('the paths migrated every kind of running timer', () => {

@@ -20,6 +20,7 @@ import {
   migrationStateQuery,
   statusQuery,
 } from '../../workflows/messages';
+import { currentCovenantChangeRules } from '../../workflows/patches';
 import { buildTimeline } from '../../client/audit/timeline';
 import { fetchHistoryChain } from '../../client/history';
 import { actorFor } from '../support/model';
@@ -97,6 +98,7 @@ test('three weeks after signing, almere@2023-01: the dry run predicts the workfl
       reviveSnapshot(before.snapshot),
       { actor: as('gemeente'), covenant: v2023, reason },
       at,
+      currentCovenantChangeRules,
     );
     if (!decision.ok) throw new Error(decision.refusal.message);
     const preview = previewMigration(reviveSnapshot(before.snapshot), before.timers, decision.event);
