@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Covenant } from './covenant';
+import { hash53 } from './hash53';
 import {
   AdviceSchema,
   ContractFormSchema,
@@ -280,16 +281,7 @@ function canonicalJson(value: unknown): string {
  */
 export function eventFingerprint(event: { type: string; actor: unknown; data?: unknown }): string {
   const text = canonicalJson({ type: event.type, actor: event.actor, data: event.data ?? {} });
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return hash53(text, 0xdeadbeef, 0x41c6ce57);
 }
 
 /** Timer events: the machine raises them for itself, with the instant their deadline fell due. */

@@ -5,6 +5,7 @@
 import { getNextTransitions, type SnapshotFrom } from 'xstate';
 import { addDuration } from '../duration';
 import { coordinatorEventTypes } from '../event-types';
+import { hash53 } from '../hash53';
 import type { ContractForm, CoordinatorEventType, EscalationKind, Origin, Phase, Role } from '../vocabulary';
 import type { TrajectContext } from './context';
 import type { TrajectMachine } from './machine';
@@ -367,14 +368,5 @@ export function toPublicStatus(snapshot: TrajectSnapshot): PublicStatus {
  */
 export function statusDigest(status: PublicStatus): string {
   const text = JSON.stringify(status);
-  let h1 = 0x9e3779b9;
-  let h2 = 0x85ebca6b;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return hash53(text, 0x9e3779b9, 0x85ebca6b);
 }
