@@ -5,17 +5,12 @@
  * its round trip on localhost (server time plus a loopback hop) is compared with the baseline: the SDK's list calls
  * the page needs (the counts over up to 2,000 trajecten, then the first 25), called directly.
  */
-import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from '../../activities';
-import { createTenancyClient, type TenancyClient } from '../../client';
-import { startGateway } from '../../gateway';
+import type { TenancyClient } from '../../client';
 import type { Actor } from '../../machines';
 import { loadDevIssuerKey, mintDevToken } from '../../platform/dev-issuer';
-import { freePort } from '../../test/support/processes';
-import { bundleTenancyWorkflows, createTenancyWorker } from '../../worker/worker';
-import { TASK_QUEUE } from '../../workflows/messages';
-import { scratchDir, startServer, type Teardown } from '../environment';
+import type { Teardown } from '../environment';
+import { startGatewayStack } from '../gateway-stack';
 
 const kwintes: Actor = { role: 'zorgaanbieder', organisation: 'Kwintes', personId: 'zb-0017' };
 /** Starts in flight at once while opening the caseload. */
@@ -57,36 +52,7 @@ export async function runCaseloadWorkload(
   options: CaseloadOptions,
   logger: Logger,
 ): Promise<CaseloadResult> {
-  const server = await startServer(teardown, 'sqlite', undefined, logger);
-  const connection = await NativeConnection.connect({ address: server.server.address });
-  teardown.add('close worker connection', () => connection.close());
-  const worker = await createTenancyWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: TASK_QUEUE,
-    workflowBundle: await bundleTenancyWorkflows(),
-    activities: createActivities({
-      delivery: { endpoints: {}, outboxDir: scratchDir(teardown, 'outbox'), timeoutMs: 5000 },
-      logger: logger.child({ component: 'activities' }, { level: 'warn' }),
-    }),
-  });
-  const running = worker.run();
-  teardown.add('stop worker', async () => {
-    worker.shutdown();
-    await running;
-  });
-  const sdk = await createTenancyClient({ address: server.server.address, encryption: false });
-  teardown.add('close sdk', () => sdk.close());
-  const dataDir = scratchDir(teardown, 'gateway');
-  const gateway = (await startGateway({
-    sdk,
-    env: {
-      TIDW_HTTP_PORT: String(await freePort()),
-      TIDW_DATA_DIR: dataDir,
-      TIDW_HTTP_RATE_LIMIT: '1000000',
-    },
-  }))!;
-  teardown.add('close gateway', () => gateway.close());
+  const { sdk, gateway, dataDir } = await startGatewayStack(teardown, logger);
 
   logger.info({ 'bench.trajects': options.trajects }, 'opening the caseload');
   const opening = performance.now();

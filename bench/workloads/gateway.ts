@@ -6,17 +6,12 @@
  *     alternate between the two paths (ABBA);
  *   - status reads per second through the gateway at C concurrent clients, against the SDK directly at the same C.
  */
-import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from '../../activities';
-import { createTenancyClient } from '../../client';
-import { startGateway } from '../../gateway';
+
 import type { Actor } from '../../machines';
 import { loadDevIssuerKey, mintDevToken } from '../../platform/dev-issuer';
-import { freePort } from '../../test/support/processes';
-import { bundleTenancyWorkflows, createTenancyWorker } from '../../worker/worker';
-import { TASK_QUEUE } from '../../workflows/messages';
-import { scratchDir, startServer, type Teardown } from '../environment';
+import type { Teardown } from '../environment';
+import { startGatewayStack } from '../gateway-stack';
 
 const kwintes: Actor = { role: 'zorgaanbieder', organisation: 'Kwintes', personId: 'zb-0017' };
 const gemeente: Actor = { role: 'gemeente', organisation: 'Gemeente Almere', personId: 'gm-0001' };
@@ -52,37 +47,11 @@ export async function runGatewayWorkload(
   logger: Logger,
 ): Promise<GatewayResult> {
   const { seconds, clients } = options;
-  const server = await startServer(teardown, 'sqlite', undefined, logger);
-  const connection = await NativeConnection.connect({ address: server.server.address });
-  teardown.add('close worker connection', () => connection.close());
-  const worker = await createTenancyWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: TASK_QUEUE,
-    workflowBundle: await bundleTenancyWorkflows(),
-    activities: createActivities({
-      delivery: { endpoints: {}, outboxDir: scratchDir(teardown, 'outbox'), timeoutMs: 5000 },
-      logger: logger.child({ component: 'activities' }, { level: 'warn' }),
-    }),
-  });
-  const running = worker.run();
-  teardown.add('stop worker', async () => {
-    worker.shutdown();
-    await running;
-  });
-  const sdk = await createTenancyClient({ address: server.server.address, encryption: false });
-  teardown.add('close sdk', () => sdk.close());
-  const dataDir = scratchDir(teardown, 'gateway');
-  const gateway = (await startGateway({
-    sdk,
-    env: {
-      TIDW_HTTP_PORT: String(await freePort()),
-      TIDW_DATA_DIR: dataDir,
-      TIDW_HTTP_RATE_LIMIT: '1000000',
-      ...(options.logDir ? { TIDW_PROCESSING_LOG_DIR: options.logDir } : {}),
-    },
-  }))!;
-  teardown.add('close gateway', () => gateway.close());
+  const { sdk, gateway, dataDir } = await startGatewayStack(
+    teardown,
+    logger,
+    options.logDir ? { TIDW_PROCESSING_LOG_DIR: options.logDir } : {},
+  );
   const key = await loadDevIssuerKey(dataDir);
   const tokens = new Map<string, string>();
   const bearer = async (actor: Actor) => {
@@ -108,10 +77,12 @@ export async function runGatewayWorkload(
   logger.info({ 'bench.seconds': seconds }, 'update round trips');
   const latencies = { gateway: [] as number[], sdk: [] as number[] };
   const deadline = performance.now() + 2 * seconds * 1000;
+  const opened: string[] = [];
   for (let i = 0; performance.now() < deadline; i++) {
     const path = i % 4 === 0 || i % 4 === 3 ? 'gateway' : 'sdk'; // ABBA
     const ref = `bench-gw-${i}`;
     await sdk.start({ clientRef: ref, region: 'almere', origin: 'BW', registeredBy: kwintes });
+    opened.push(ref);
     for (const step of steps(ref)) {
       const started = performance.now();
       await (path === 'gateway' ? viaGateway(ref, step) : viaSdk(ref, step));
@@ -120,7 +91,7 @@ export async function runGatewayWorkload(
   }
 
   logger.info({ 'bench.clients': clients }, 'status reads');
-  const refs = Array.from({ length: 20 }, (_, i) => `bench-gw-${i}`);
+  const refs = opened.slice(0, 20); // a short --duration may open fewer than 20
   const authorization = await bearer(kwintes);
   const reads = async (read: (ref: string) => Promise<void>) => {
     let done = 0;
