@@ -23,7 +23,7 @@ export interface WorkloadResults {
   machine?: PerVariant<MachineRound[]>;
   /** The HTTP door against the SDK directly: `engine` is through the gateway, `baseline` the SDK. */
   gateway?: GatewayResult;
-  /** Mijn werk for one organisation's caseload: `engine` is the page, `baseline` the SDK's list calls it needs. */
+  /** Mijn werk for one organisation's caseload: `engine` is the page, `baseline` the SDK's calls it needs. */
   caseload?: CaseloadResult;
   /** The covenant's report over the read model: `engine` reads the SQLite file, `baseline` the facts in memory. */
   report?: ReportResult;
@@ -168,19 +168,19 @@ function gatewayRows(g: GatewayResult): Row[] {
   ];
 }
 
-/** The caseload page's rows: its column is "engine", the SDK's list calls directly are "baseline". */
+/** The caseload page's rows: its column is "engine", the SDK's calls for it (counts, first page) "baseline". */
 function caseloadRows(c: CaseloadResult): Row[] {
   const { page, sdk } = c.latenciesMs;
   const n = c.options.trajects.toLocaleString('en');
   return [
     row(
-      `Mijn werk at ${n} open trajecten p50, page vs the SDK's list calls`,
+      `Mijn werk at ${n} open trajecten p50, page vs the SDK's calls`,
       'ms',
       percentile(page, 50),
       percentile(sdk, 50),
     ),
     row(
-      `Mijn werk at ${n} open trajecten p95, page vs the SDK's list calls`,
+      `Mijn werk at ${n} open trajecten p95, page vs the SDK's calls`,
       'ms',
       percentile(page, 95),
       percentile(sdk, 95),

@@ -93,7 +93,7 @@ export const usage = `npm run bench -- [options]
   --capacity-concurrency C  trajects opened at once for them (default 64; lower on a loaded machine, where a
                     worker that cannot keep up lets workflow tasks time out)
   --caseload N      open trajecten of one organisation for the Mijn werk timing (default 5000)
-  --caseload-requests R  Mijn werk requests timed, and as many SDK list calls (default 40)
+  --caseload-requests R  Mijn werk requests timed, and as many rounds of its SDK calls (default 40)
   --gateway-clients C  clients reading status at once, through the gateway and the SDK (default 50)
   --seed N          seed of every random choice (default 20260105)
   --only LIST       run only these workloads: ${workloadNames.join(', ')}

@@ -26,12 +26,14 @@ import {
   eventDataSchemas,
   eventFingerprint,
   OriginSchema,
+  phases,
   PhaseSchema,
   presetCovenants,
   ReferenceSchema,
   type Actor,
   type CoordinatorEventType,
   type Covenant,
+  type Phase,
   type PublicStatus,
   type Refusal,
 } from '../machines';
@@ -62,6 +64,7 @@ import {
   phaseKey,
   regionKey,
 } from '../workflows/search-attributes';
+import { visibilityQuery } from './visibility-query';
 import type { HistoryChain } from './audit/history-file';
 import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit/replay';
 import { buildTimeline, decoderFor, type Timeline, type TimelineEntry } from './audit/timeline';
@@ -178,13 +181,14 @@ const quietLogger = pino({ level: 'silent' });
 const pageTokenPattern = /^[0-9a-f]{8}\.[A-Za-z0-9_-]+$/;
 const filterHash = (query: string) => createHash('sha256').update(query).digest('hex').slice(0, 8);
 
+const CovenantIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, { message: 'expected a covenant id such as almere' });
+
 export const ListFilterSchema = z
   .object({
     phase: PhaseSchema.optional(),
-    region: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,39}$/, { message: 'expected a covenant id such as almere' })
-      .optional(),
+    region: CovenantIdSchema.optional(),
     contractForm: ContractFormSchema.optional(),
     escalated: z.boolean().optional(),
     /** Only trajecten whose next meeting is due before this date. */
@@ -200,6 +204,22 @@ export const ListFilterSchema = z
   })
   .strict();
 export type ListFilter = z.input<typeof ListFilterSchema>;
+
+/** What `count` and `counts` take: the list's filters, and the covenants of a caller's scope in one go. */
+export const CountFilterSchema = ListFilterSchema.omit({ pageSize: true, nextPageToken: true })
+  .extend({
+    /** Only trajecten under one of these covenants (with `region` too: that one, if it is among them). */
+    regions: z.array(CovenantIdSchema).min(1).max(100).optional(),
+  })
+  .strict();
+export type CountFilter = z.input<typeof CountFilterSchema>;
+
+/** How many trajecten a filter holds: all, the escalated ones, and per public phase (every phase, zeros too). */
+export interface TrajectCounts {
+  total: number;
+  escalated: number;
+  phases: Record<Phase, number>;
+}
 
 /** One traject in a list: codes and dates only. */
 export interface TrajectSummary {
@@ -474,17 +494,7 @@ export class TenancyClient {
    */
   async list(filter: ListFilter = {}): Promise<TrajectPage> {
     const f = parse(ListFilterSchema, filter, 'filter');
-    // Each continue-as-new closes a run as ContinuedAsNew and starts the next under the same id: leave those out.
-    const clauses = [`WorkflowType = 'tenancyWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
-    if (f.phase) clauses.push(`${phaseKey.name} = '${f.phase}'`);
-    if (f.region) clauses.push(`${regionKey.name} = '${f.region}'`);
-    if (f.contractForm) clauses.push(`${contractFormKey.name} = '${f.contractForm}'`);
-    if (f.escalated !== undefined) clauses.push(`${escalatedKey.name} = ${f.escalated}`);
-    if (f.meetingBefore) {
-      const before = f.meetingBefore instanceof Date ? f.meetingBefore : new Date(f.meetingBefore);
-      clauses.push(`${nextMeetingDueKey.name} < '${before.toISOString()}'`);
-    }
-    const query = clauses.join(' AND ');
+    const query = visibilityQuery(f);
     const [hash, serverToken] = f.nextPageToken?.split('.') ?? [];
     if (hash !== undefined && hash !== filterHash(query)) {
       throw new InvalidInput('invalid filter', [
@@ -510,6 +520,46 @@ export class TenancyClient {
       ? `${filterHash(query)}.${Buffer.from(response.nextPageToken).toString('base64url')}`
       : undefined;
     return token ? { items, nextPageToken: token } : { items };
+  }
+
+  /**
+   * How many trajecten a filter holds, counted by the visibility store (exact on the SQL stores of the dev server and
+   * a self-hosted cluster; Elasticsearch counts are near-exact): the number of rows `list` would page through.
+   */
+  async count(filter: CountFilter = {}): Promise<number> {
+    return this.countQuery(visibilityQuery(parse(CountFilterSchema, filter, 'filter')));
+  }
+
+  /**
+   * The counts on top of a caseload: all, escalated, and per phase, each one count query, asked at once. One query
+   * per phase because SQL visibility groups by ExecutionStatus only, never by a search attribute.
+   */
+  async counts(filter: CountFilter = {}): Promise<TrajectCounts> {
+    const f = parse(CountFilterSchema, filter, 'filter');
+    const countOf = (extra: Partial<CountFilter>) => this.countQuery(visibilityQuery({ ...f, ...extra }));
+    const perPhase = phases.map((phase) => (f.phase && f.phase !== phase ? 0 : countOf({ phase })));
+    const [total, escalated, ...byPhase] = await Promise.all([
+      countOf({}),
+      f.escalated === false ? 0 : countOf({ escalated: true }),
+      ...perPhase,
+    ]);
+    return {
+      total,
+      escalated,
+      phases: Object.fromEntries(phases.map((phase, i) => [phase, byPhase[i]!])) as Record<Phase, number>,
+    };
+  }
+
+  private async countQuery(query: string): Promise<number> {
+    try {
+      const response = await this.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        this.connection.workflowService.countWorkflowExecutions({ namespace: this.options.namespace, query }),
+      );
+      return Number(response.count ?? 0);
+    } catch (err) {
+      if (isUnimplemented(err)) throw new ListingUnavailable();
+      throw this.unreachable(err);
+    }
   }
 
   /** The whole recorded history of a traject: every run of its workflow through continue-as-new, oldest first. */

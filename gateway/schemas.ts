@@ -78,6 +78,18 @@ export const ListQuerySchema = z
   })
   .strict();
 
+/** The list's filters, without paging: what GET /v1/trajecten-counts counts. */
+export const CountsQuerySchema = ListQuerySchema.omit({ pageSize: true, cursor: true }).strict();
+
+/** How many trajecten of your covenants a filter holds (the SDK's TrajectCounts). */
+export const CountsSchema = z
+  .object({
+    total: z.number().int(),
+    escalated: z.number().int(),
+    phases: z.record(PhaseSchema, z.number().int()).describe('per public phase, every phase (zeros too)'),
+  })
+  .meta({ id: 'TrajectCounts' });
+
 const DeadlineSchema = z.looseObject({ kind: z.string(), dueAt: z.string(), roles: z.array(RoleSchema) });
 
 /** A traject's public status (the SDK's TrajectStatus); fields beyond these may be added, never taken away. */

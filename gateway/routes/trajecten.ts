@@ -5,13 +5,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RoleNotPermitted, TrajectErased, TrajectNotFound } from '../../client/errors';
-import type { TrajectStatus } from '../../client';
+import type { CountFilter, TrajectStatus } from '../../client';
 import {
   checkPermission,
   eventDataSchemas,
+  phases,
   type Actor,
   type CoordinatorEventType,
   type Covenant,
+  type Phase,
 } from '../../machines';
 import {
   assertMayRead,
@@ -24,6 +26,8 @@ import {
 import type { Engine } from '../engine';
 import {
   asWire,
+  CountsQuerySchema,
+  CountsSchema,
   EventLogSchema,
   IdempotencyHeadersSchema,
   ListQuerySchema,
@@ -152,19 +156,11 @@ export const trajectenRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
         : (visible ?? [undefined]);
       const cursor = parseCursor(q.cursor);
       if (cursor.r >= regions.length) return { items: [] };
-      const now = new Date().toISOString();
-      const before =
-        q.overdue && (!q.meetingBefore || new Date(q.meetingBefore).toISOString() > now)
-          ? now
-          : q.meetingBefore;
       const region = regions[cursor.r];
       const page = await engine.call(() =>
         sdk.list({
-          ...(q.phase ? { phase: q.phase } : {}),
+          ...filterOf(q),
           ...(region ? { region } : {}),
-          ...(q.form ? { contractForm: q.form } : {}),
-          ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
-          ...(before ? { meetingBefore: before } : {}),
           pageSize: q.pageSize,
           ...(cursor.t ? { nextPageToken: cursor.t } : {}),
         }),
@@ -175,6 +171,33 @@ export const trajectenRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
           ? { r: cursor.r + 1 }
           : undefined;
       return { items: page.items, ...(next ? { nextCursor: encodeCursor(next) } : {}) };
+    },
+  );
+
+  app.get(
+    '/v1/trajecten-counts',
+    {
+      schema: {
+        summary: 'How many trajecten of your covenants a filter holds: all, escalated, per phase',
+        tags: ['trajecten'],
+        querystring: CountsQuerySchema,
+        response: { 200: CountsSchema, ...problems(400, 403) },
+      },
+      config: { operation: 'trajecten.count', activity: 'uitvoering-convenant' },
+    },
+    async (request) => {
+      const q = request.query;
+      // The same scope as the list: an auditor everything, a party the covenants it is a party of.
+      const visible = listableRegions(engine, actorOf(request));
+      const regions = q.region ? (!visible || visible.includes(q.region) ? [q.region] : []) : visible;
+      if (regions && regions.length === 0) {
+        return {
+          total: 0,
+          escalated: 0,
+          phases: Object.fromEntries(phases.map((p) => [p, 0])) as Record<Phase, number>,
+        };
+      }
+      return engine.call(() => sdk.counts({ ...filterOf(q), ...(regions ? { regions } : {}) }));
     },
   );
 
@@ -320,6 +343,19 @@ function dataSchemaOf(type: CoordinatorEventType): Record<string, unknown> {
     dataSchemas.set(type, schema);
   }
   return schema;
+}
+
+/** The SDK filter of a list or count query, without its covenant: `overdue` is a next meeting due before now. */
+function filterOf(q: z.output<typeof CountsQuerySchema>): Omit<CountFilter, 'region' | 'regions'> {
+  const now = new Date().toISOString();
+  const before =
+    q.overdue && (!q.meetingBefore || new Date(q.meetingBefore).toISOString() > now) ? now : q.meetingBefore;
+  return {
+    ...(q.phase ? { phase: q.phase } : {}),
+    ...(q.form ? { contractForm: q.form } : {}),
+    ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
+    ...(before ? { meetingBefore: before } : {}),
+  };
 }
 
 function parseCursor(text: string | undefined): Cursor {

@@ -234,6 +234,62 @@ describe('a traject through the door', () => {
     expect(elsewhere.body.items).toEqual([]);
   }, 60_000);
 
+  test('counts are what the list holds, exactly: scoped to the caller covenants, with the same filters', async () => {
+    const listed = async (as: Actor, query = '') => {
+      const items: Array<{ clientRef: string; phase: string; escalated: boolean }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call(
+          'GET',
+          `/v1/trajecten?pageSize=200${query}${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            as,
+          },
+        );
+        items.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return items;
+    };
+    const expected = (items: Array<{ phase: string; escalated: boolean }>) => ({
+      total: items.length,
+      escalated: items.filter((i) => i.escalated).length,
+      phases: expect.objectContaining(
+        Object.fromEntries(
+          [...new Set(items.map((i) => i.phase))].map((p) => [p, items.filter((i) => i.phase === p).length]),
+        ),
+      ),
+    });
+
+    const mine = await listed(kwintes);
+    expect(mine.length).toBeGreaterThanOrEqual(3); // almere and demo: both covenants of Kwintes
+    const counts = await call('GET', '/v1/trajecten-counts', { as: kwintes });
+    expect(counts.status).toBe(200);
+    expect(counts.body).toEqual(expected(mine));
+    const phaseTotal = Object.values(counts.body.phases as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(phaseTotal).toBe(counts.body.total);
+
+    const almere = await call('GET', '/v1/trajecten-counts?region=almere&phase=urgentie', { as: ymere });
+    expect(almere.body).toEqual(expected(await listed(ymere, '&region=almere&phase=urgentie')));
+    expect(almere.body.total).toBeGreaterThanOrEqual(1);
+    expect(almere.body.phases.aanmelding).toBe(0);
+
+    // Another organisation's covenant counts nothing, as its list shows nothing; an auditor counts everything.
+    const elsewhere = await call('GET', '/v1/trajecten-counts?region=amsterdam', { as: kwintes });
+    expect(elsewhere.body).toMatchObject({ total: 0, escalated: 0 });
+    expect((await call('GET', '/v1/trajecten-counts', { as: woonstad })).body.total).toBe(0);
+    const all = await call('GET', '/v1/trajecten-counts', { as: auditor });
+    expect(all.body.total).toBeGreaterThanOrEqual(counts.body.total);
+
+    const neighbourCounts = await call('GET', '/v1/trajecten-counts', { as: neighbour });
+    expect(neighbourCounts.status).toBe(403);
+    expect(neighbourCounts.body).toMatchObject({ code: 'RoleNotPermitted', rule: 'reads.buurtbewoner' });
+    const clientCounts = await call('GET', '/v1/trajecten-counts', { as: clientOf(ref) });
+    expect(clientCounts.body).toMatchObject({ code: 'RoleNotPermitted', rule: 'list.client' });
+    expect((await call('GET', '/v1/trajecten-counts?phase=nope', { as: kwintes })).status).toBe(400);
+    expect((await call('GET', '/v1/trajecten-counts?pageSize=5', { as: kwintes })).status).toBe(400);
+  }, 60_000);
+
   test('withdraw, timeline (JSON and page), access export, history for auditors, erasure then 410', async () => {
     const withdrawn = await call('POST', '/v1/trajecten/gw-0002/withdraw', {
       as: kwintes,

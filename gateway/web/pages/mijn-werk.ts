@@ -1,7 +1,8 @@
 /**
  * Mijn werk: the trajecten of my organisation's covenants with phase, next meeting and escalation; filters by phase,
  * region and escalation, search by client reference, a page at a time, with counts on top. Everything comes from
- * GET /v1/trajecten (and GET /v1/trajecten/{ref} for a search), as the signed-in user.
+ * GET /v1/trajecten (and GET /v1/trajecten/{ref} for a search) and the counts from GET /v1/trajecten-counts, as the
+ * signed-in user.
  *
  * It keeps itself up to date without a reload: htmx asks for the list again every POLL_SECONDS
  * (GET /mijn-werk/lijst, the same query) and swaps it in, the counts with it (out of band). The fragment carries a
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isParty } from '../../access';
+import type { TrajectCounts } from '../../../client';
 import { phases, type Phase, type PublicStatus } from '../../../machines';
 import { collect, isProblem } from '../api';
 import { signedIn, whoOf, type SignedIn, type WebOptions } from '../context';
@@ -48,7 +50,6 @@ const QuerySchema = z.object({
 type Query = z.infer<typeof QuerySchema>;
 
 const PAGE_SIZE = 25;
-const COUNTED = 2000;
 /** How often an open Mijn werk asks whether its list changed. */
 export const POLL_SECONDS = 5;
 
@@ -87,12 +88,10 @@ async function caseload(
   user: SignedIn,
   q: Query,
 ): Promise<{ status: number; detail: string } | { counts: Html; list: Html }> {
-  // Counts over what my organisation sees, up to COUNTED trajecten (the page says "+" when there are more).
-  const all = await collect<Item>(user.api, new URLSearchParams(), COUNTED);
-  if ('status' in all) return { status: all.status, detail: all.body.detail };
-  const counts = new Map<string, number>();
-  for (const item of all.items) counts.set(item.phase ?? '', (counts.get(item.phase ?? '') ?? 0) + 1);
-  const escalated = all.items.filter((i) => i.escalated).length;
+  // Counts over everything my organisation sees, exact, from the visibility store's count (not from the list).
+  const counted = await user.api<TrajectCounts>('GET', '/v1/trajecten-counts');
+  if (isProblem(counted)) return { status: counted.status, detail: counted.body.detail };
+  const counts = counted.body;
 
   let list: ListPage;
   if (q.zoek) {
@@ -124,11 +123,11 @@ async function caseload(
   });
   return {
     counts: html`<ul class="counts">
-      <li><span class="n">${all.items.length}${all.nextCursor ? '+' : ''}</span> trajecten</li>
-      <li><span class="n">${escalated}</span> geëscaleerd</li>
-      ${[...counts.entries()].map(
-        ([phase, n]) => html`<li><span class="n">${n}</span> ${phaseLabels[phase as Phase] ?? phase}</li>`,
-      )}
+      <li><span class="n">${counts.total}</span> trajecten</li>
+      <li><span class="n">${counts.escalated}</span> geëscaleerd</li>
+      ${phases
+        .filter((phase) => counts.phases[phase] > 0)
+        .map((phase) => html`<li><span class="n">${counts.phases[phase]}</span> ${phaseLabels[phase]}</li>`)}
     </ul>`,
     list: html`${rows(list.items)}
     ${list.nextCursor ? html`<p><a href="/mijn-werk?${next.toString()}">Volgende pagina</a></p>` : ''}`,
