@@ -80,6 +80,27 @@ export function assertResponsible(actor: Actor, covenant: Covenant, what: 'erasu
   assertPartyInRole(actor, covenant);
 }
 
+/** The roles that may read a covenant's evaluation at all: every role but a client's and a neighbour's. */
+export const readsReports = (role: Role): boolean => role !== 'client' && role !== 'buurtbewoner';
+
+/**
+ * A covenant's evaluation is read by its parties, in any role (they evaluate the covenant together), and by
+ * auditors. The covenants and their parties are public (GET /v1/covenants), so a refusal hides nothing: it names
+ * the rule, as every other refusal does.
+ */
+export function assertMayReadReport(actor: Actor, covenant: Covenant): void {
+  assertMayRead(actor);
+  if (!readsReports(actor.role))
+    throw refuse(`reports.${actor.role}`, `a ${actor.role} reads no covenant evaluation`);
+  if (actor.role === 'auditor' || isParty(covenant, actor.organisation)) return;
+  const parties = [...new Set(covenant.parties.map((p) => p.organisation))];
+  throw refuse(
+    'parties',
+    `${actor.organisation ?? 'this organisation'} is not a party of covenant ${covenant.id}; parties: ${parties.join(', ')}`,
+    parties,
+  );
+}
+
 /** Only an auditor: history and replay. */
 export function assertAuditor(actor: Actor, what: string): void {
   if (actor.role !== 'auditor') throw refuse(`${what}.auditor`, `only an auditor may ${what}`, ['auditor']);

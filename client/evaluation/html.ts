@@ -11,6 +11,11 @@ import { escapeHtml } from '../audit/timeline-html';
 import { offerPromise, type EvaluationReport } from './report';
 
 const palette = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948'];
+/**
+ * The charts style themselves with SVG attributes, not classes: so they look the same in this page and wherever
+ * they are embedded (the web app's Rapportage page), without a second copy of their stylesheet.
+ */
+const tick = 'font-size="11" fill="#555"';
 
 export interface BarChart {
   id: string;
@@ -55,7 +60,7 @@ export function barChart(chart: BarChart): string {
   const axis = [0, 0.25, 0.5, 0.75, 1]
     .map((k) => {
       const v = (max / 1.1) * k;
-      return `<line class="grid" x1="${left}" x2="${plotRight}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="tick" x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(format(chart.unit === '%' ? v : Math.round(v * 10) / 10, chart.unit))}</text>`;
+      return `<line stroke="#eee" x1="${left}" x2="${plotRight}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text ${tick} x="${left - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(format(chart.unit === '%' ? v : Math.round(v * 10) / 10, chart.unit))}</text>`;
     })
     .join('');
   const bars = chart.categories
@@ -68,14 +73,14 @@ export function barChart(chart: BarChart): string {
           return `<rect x="${(x0 + i * (bar + 2)).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotHeight - y(v)).toFixed(1)}" fill="${palette[i % palette.length]}"><title>${escapeHtml(`${category}, ${s.name}: ${format(v, chart.unit)}`)}</title></rect>`;
         })
         .join('');
-      const text = `<text class="tick" transform="translate(${(x0 + (group - 16) / 2).toFixed(1)},${top + plotHeight + 12}) rotate(30)">${escapeHtml(category)}</text>`;
+      const text = `<text ${tick} transform="translate(${(x0 + (group - 16) / 2).toFixed(1)},${top + plotHeight + 12}) rotate(30)">${escapeHtml(category)}</text>`;
       return rects + text;
     })
     .join('');
   const references = (chart.references ?? [])
     .map(
       (r) =>
-        `<line class="reference" x1="${left}" x2="${plotRight}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}"/><text class="tick" x="${plotRight - 2}" y="${(y(r.value) - 3).toFixed(1)}" text-anchor="end">${escapeHtml(r.label)}</text>`,
+        `<line stroke="#c62828" stroke-dasharray="4 3" x1="${left}" x2="${plotRight}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}"/><text ${tick} x="${plotRight - 2}" y="${(y(r.value) - 3).toFixed(1)}" text-anchor="end">${escapeHtml(r.label)}</text>`,
     )
     .join('');
   const legend = chart.series
@@ -107,9 +112,11 @@ export function barChart(chart: BarChart): string {
 /** The charts of a report, in the order the partners' questions come (seed 000, 003). */
 export function reportCharts(report: EvaluationReport): BarChart[] {
   const scenarios = report.scenarios;
-  const halfYears = scenarios[0]?.halfYears.map((f) => f.period.label) ?? [];
+  // A report over one half year has no half years of its own: its per-half-year charts show that half year.
+  const spans = (s: (typeof scenarios)[number]) => (s.halfYears.length ? s.halfYears : [s.whole]);
+  const halfYears = scenarios[0] ? spans(scenarios[0]).map((f) => f.period.label) : [];
   const perHalfYear = (pick: (f: Figures) => number | null) =>
-    scenarios.map((s) => ({ name: s.name, values: s.halfYears.map(pick) }));
+    scenarios.map((s) => ({ name: s.name, values: spans(s).map(pick) }));
   const whole = (pick: (f: Figures) => number | null) => (s: (typeof scenarios)[number]) => pick(s.whole);
   const first = scenarios[0];
   const promise = offerPromise(report.region);
@@ -218,8 +225,11 @@ export function reportCharts(report: EvaluationReport): BarChart[] {
   ];
 }
 
-/** The report as a self-contained HTML page. */
-export function reportHtml(report: EvaluationReport): string {
+/**
+ * The report's figures as HTML: the scenarios side by side (when there are several) and every chart with its table,
+ * each under an `<h2>`. The body of the HTML report, and what the web app's Rapportage page embeds.
+ */
+export function reportFigures(report: EvaluationReport): string {
   const comparison =
     report.scenarios.length > 1
       ? `<table class="data"><caption>Scenario's naast elkaar</caption><thead><tr><th scope="col"></th>${report.scenarios.map((s) => `<th scope="col">${escapeHtml(s.name)}</th>`).join('')}</tr></thead><tbody>${report.comparison
@@ -229,6 +239,11 @@ export function reportHtml(report: EvaluationReport): string {
           )
           .join('')}</tbody></table>`
       : '';
+  return `${comparison}\n${reportCharts(report).map(barChart).join('\n')}`;
+}
+
+/** The report as a self-contained HTML page. */
+export function reportHtml(report: EvaluationReport): string {
   const parameters = report.scenarios
     .map((s) => {
       const p = s.parameters;
@@ -248,8 +263,6 @@ export function reportHtml(report: EvaluationReport): string {
   .facts { color: #555; margin-bottom: 16px; }
   .pair { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
   .chart { max-width: 100%; height: auto; }
-  .chart .grid { stroke: #eee; } .chart .reference { stroke: #c62828; stroke-dasharray: 4 3; }
-  .chart .tick { font-size: 11px; fill: #555; }
   .legend .key { margin-right: 12px; } .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
   table { border-collapse: collapse; } th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #eee; }
   td { text-align: right; } caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
@@ -262,8 +275,7 @@ export function reportHtml(report: EvaluationReport): string {
 <h1>Halfjaarlijkse evaluatie convenant ${escapeHtml(report.region)}${report.kind === 'simulation' ? ' — simulatie' : ''}</h1>
 <div class="facts">${escapeHtml(report.from.slice(0, 10))} tot ${escapeHtml(report.until.slice(0, 10))} · ${escapeHtml(report.format)}</div>
 <ul>${parameters}</ul>
-${comparison}
-${reportCharts(report).map(barChart).join('\n')}
+${reportFigures(report)}
 </body>
 </html>
 `;

@@ -33,5 +33,5 @@ export {
   type ScenarioReport,
 } from './report';
 export { formatFigures, formatReport } from './text';
-export { barChart, reportCharts, reportHtml, type BarChart } from './html';
+export { barChart, reportCharts, reportFigures, reportHtml, type BarChart } from './html';
 export { liveReport, reportFromStore, type LiveReportOptions } from './live';

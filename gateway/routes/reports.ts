@@ -4,14 +4,16 @@
  * the Accept header. Read from the read model (platform/read-model): counts, shares and durations, never a reference.
  *
  * Scope: the covenant's parties (any role: gemeente, zorgaanbieder, corporatie; they evaluate it together) and
- * auditors. A client or a neighbour reads no report, and an organisation that is not a party of the covenant gets the
- * same 404 as for a covenant that does not exist. Every read is in the processing log (activity `evaluatie`).
+ * auditors (gateway/access.ts). A client, a neighbour, or an organisation that is not a party of the covenant is
+ * refused (403) with the rule; covenants are public, so that tells nothing. Every read is in the processing log
+ * (activity `evaluatie`).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reportCsv, reportFromStore, reportHtml, PeriodSchema } from '../../client/evaluation';
 import { openSqliteStore, type FactsStore } from '../../platform/read-model';
-import { isParty } from '../access';
+import { InvalidInput } from '../../client/errors';
+import { assertMayReadReport } from '../access';
 import type { Engine } from '../engine';
 import { problems } from '../schemas';
 import { actorOf } from './trajecten';
@@ -61,13 +63,14 @@ export const reportRoutes: FastifyPluginAsyncZod<{ engine: Engine; readModelFile
     async (request, reply) => {
       const actor = actorOf(request);
       const { region } = request.params;
-      const known = sdk.regions.includes(region);
-      const allowed = actor.role === 'auditor' || (known && isParty(sdk.covenant(region), actor.organisation));
-      if (!known || !allowed || actor.role === 'client' || actor.role === 'buurtbewoner')
+      if (!sdk.regions.includes(region))
         throw Object.assign(new Error(`no covenant ${region}`), { statusCode: 404 });
+      assertMayReadReport(actor, sdk.covenant(region));
       const period = PeriodSchema.safeParse(request.params.period);
       if (!period.success)
-        throw Object.assign(new Error(period.error.issues[0]?.message ?? 'not a period'), { statusCode: 400 });
+        throw new InvalidInput(`${request.params.period} is not a period`, [
+          { field: 'period', message: period.error.issues[0]?.message ?? 'not a period' },
+        ]);
       store ??= openSqliteStore(readModelFile);
       const report = reportFromStore(store, { region, period: period.data, asOf: new Date().toISOString() });
       const format = formatOf(request.query.format, request.headers.accept);

@@ -27,15 +27,19 @@ export type Api = <T = unknown>(
   headers?: Record<string, string>,
 ) => Promise<ApiAnswer<T>>;
 
-/** The API as the bearer of a token. */
-export function apiFor(app: FastifyInstance, token: string, traceparent?: string): Api {
-  return async <T>(
-    method: 'GET' | 'POST',
-    url: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await app.inject({
+/** An answer as it came, with its content type: for the report's CSV and HTML, which are no JSON. */
+export interface TextAnswer {
+  status: number;
+  type: string;
+  text: string;
+}
+
+export type TextApi = (url: string, headers?: Record<string, string>) => Promise<TextAnswer>;
+
+/** One in-process request as the bearer of a token. */
+function injectFor(app: FastifyInstance, token: string, traceparent?: string) {
+  return (method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({
       method,
       url,
       headers: {
@@ -46,8 +50,33 @@ export function apiFor(app: FastifyInstance, token: string, traceparent?: string
       },
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
+}
+
+/** The API as the bearer of a token. */
+export function apiFor(app: FastifyInstance, token: string, traceparent?: string): Api {
+  const send = injectFor(app, token, traceparent);
+  return async <T>(
+    method: 'GET' | 'POST',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await send(method, url, body, headers);
     const text = response.body;
     return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}
+
+/** GET as the bearer of a token, the answer kept as text. */
+export function textApiFor(app: FastifyInstance, token: string, traceparent?: string): TextApi {
+  const send = injectFor(app, token, traceparent);
+  return async (url, headers = {}) => {
+    const response = await send('GET', url, undefined, headers);
+    return {
+      status: response.statusCode,
+      type: String(response.headers['content-type'] ?? ''),
+      text: response.body,
+    };
   };
 }
 

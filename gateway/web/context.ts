@@ -4,7 +4,7 @@ import type { TenancyClient } from '../../client';
 import type { DevIssuerKey } from '../../platform/dev-issuer';
 import type { GatewayConfig } from '../config';
 import type { Caller, VerifyBearer } from '../identity';
-import { apiFor, type Api } from './api';
+import { apiFor, textApiFor, type Api, type TextApi } from './api';
 import { endSession, SESSION_COOKIE, sessionCaller } from './session';
 
 export interface WebOptions {
@@ -24,6 +24,8 @@ export interface WebOptions {
 export interface SignedIn {
   caller: Caller;
   api: Api;
+  /** The same, for answers that are no JSON (a report's CSV or HTML). */
+  text: TextApi;
   csrf: string;
 }
 
@@ -49,9 +51,11 @@ export async function signedIn(
     else await reply.redirect(login, 303);
     return undefined;
   }
+  const traceparent = request.headers.traceparent as string | undefined;
   return {
     caller: session.caller,
-    api: apiFor(options.gateway, session.token, request.headers.traceparent as string | undefined),
+    api: apiFor(options.gateway, session.token, traceparent),
+    text: textApiFor(options.gateway, session.token, traceparent),
     csrf: reply.generateCsrf(),
   };
 }

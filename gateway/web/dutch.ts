@@ -100,6 +100,9 @@ export function ruleInDutch(rule: string): string | undefined {
     'arrears.open': 'Er staat geen huurachterstand open.',
     'terms.waakvlamContactBudgetHours': 'Het contactbudget van de waakvlam voor deze maand is op.',
     schema: 'De gegevens kloppen niet met wat deze actie vraagt.',
+    parties: 'Uw organisatie is geen partij van dit convenant.',
+    'reports.client': 'Een cliënt leest geen evaluatie van het convenant.',
+    'reads.buurtbewoner': 'Een buurtbewoner leest geen trajecten en geen evaluaties.',
   };
   return fixed[rule];
 }

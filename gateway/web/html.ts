@@ -3,6 +3,8 @@
  * (landmarks, a skip link, the navigation, htmx as progressive enhancement). Nothing a user typed reaches the page
  * unescaped.
  */
+import type { Role } from '../../machines';
+import { readsReports } from '../access';
 
 /** Markup that is already safe: made by `html`, never by concatenating input. */
 export class Html {
@@ -53,12 +55,14 @@ export interface LayoutOptions {
   path?: string;
 }
 
-const nav = [
+/** `public`: shown to everyone; `reports`: only to the roles that may read a covenant's evaluation. */
+const nav: Array<{ href: string; label: string; public?: boolean; reports?: boolean }> = [
   { href: '/mijn-werk', label: 'Mijn werk' },
   { href: '/escalaties', label: 'Escalaties' },
   { href: '/agenda', label: 'Agenda' },
   { href: '/aanmelden', label: 'Aanmelden' },
   { href: '/zorgen', label: 'Zorgen van buren' },
+  { href: '/rapportage', label: 'Rapportage', reports: true },
   { href: '/meld-een-zorg', label: 'Meld een zorg', public: true },
 ];
 
@@ -81,7 +85,7 @@ export function page(options: LayoutOptions, main: Html): string {
           <nav aria-label="Hoofdmenu">
             <ul>
               ${nav
-                .filter((item) => who || item.public)
+                .filter((item) => item.public || (who && (!item.reports || readsReports(who.role as Role))))
                 .map(
                   (item) =>
                     html`<li>

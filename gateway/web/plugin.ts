@@ -20,6 +20,7 @@ import { escalatiesPage } from './pages/escalaties';
 import { loginPages } from './pages/login';
 import { meldEenZorgPage } from './pages/meld-een-zorg';
 import { mijnWerkPage } from './pages/mijn-werk';
+import { rapportagePage } from './pages/rapportage';
 import { trajectPage } from './pages/traject';
 import { zorgenPage } from './pages/zorgen';
 
@@ -86,4 +87,5 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) =>
   await app.register(agendaPage, options);
   await app.register(meldEenZorgPage, options);
   await app.register(zorgenPage, options);
+  await app.register(rapportagePage, options);
 };

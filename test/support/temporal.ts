@@ -10,6 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type WorkflowBundle, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities, type DeliveryConfig, type TenancyActivities } from '../../activities';
+import type { FactsStore } from '../../platform/read-model';
 import { temporalBinaries } from '../../worker/binaries';
 import { registerSearchAttributes } from '../../worker/search-attributes';
 import { bundleTenancyWorkflows, createTenancyWorker } from '../../worker/worker';
@@ -56,13 +57,17 @@ export interface ActivityCall {
   input: Parameters<TenancyActivities[DeliveryActivity]>[0];
 }
 
-/** The real activities, writing to a fresh outbox, with every call recorded in order. */
-export function recordingActivities(delivery: Partial<DeliveryConfig> = {}) {
+/**
+ * The real activities, writing to a fresh outbox, with every call recorded in order; with a read model, the
+ * trajects' facts go there as on `npm start`.
+ */
+export function recordingActivities(delivery: Partial<DeliveryConfig> = {}, readModel?: FactsStore) {
   const calls: ActivityCall[] = [];
   const outboxDir = delivery.outboxDir ?? mkdtempSync(join(tmpdir(), 'tidw-outbox-'));
   const real = createActivities({
     delivery: { endpoints: {}, timeoutMs: 5000, ...delivery, outboxDir },
     logger: pino({ level: 'silent' }),
+    ...(readModel ? { readModel } : {}),
   });
   const activities: TenancyActivities = {
     sendInvitation: (input) => (calls.push({ name: 'sendInvitation', input }), real.sendInvitation(input)),

@@ -1,6 +1,6 @@
 /**
  * For the web app's tests: a dev server with the worker, the gateway as on `npm start` (its development issuer, so the
- * Ontwikkel-login is there), and Debian's Chromium through playwright-core. Screenshots go to test-artifacts/web, or
+ * Ontwikkel-login is there; the read model in its data directory), and Debian's Chromium through playwright-core. Screenshots go to test-artifacts/web, or
  * to TIDW_SCREENSHOTS_DIR (scripts/screenshots.sh points it at docs/screenshots).
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTenancyClient, type TenancyClient } from '../../client';
 import type { Covenant } from '../../machines';
 import { startGateway, type RunningGateway } from '../../gateway';
+import { openSqliteStore, READ_MODEL_FILE, type FactsStore } from '../../platform/read-model';
 import { bundleTenancyWorkflows } from '../../worker/worker';
 import { freshEncryption } from '../support/keys';
 import { freePort, root, sh } from '../support/processes';
@@ -37,13 +38,17 @@ export const screenshotDir = process.env.TIDW_SCREENSHOTS_DIR
 export function webSuite(options: { covenants?: Covenant[] } = {}): WebSuite {
   const suite = {} as WebSuite;
   let stopWorker: (() => Promise<void>) | undefined;
+  let readModel: FactsStore | undefined;
   beforeAll(async () => {
     const encryption = freshEncryption();
+    suite.dataDir = mkdtempSync(join(tmpdir(), 'tidw-web-'));
     suite.env = await devServerEnvironment();
+    // As on `npm start`: the worker keeps the read model in the data directory, where the gateway reads its reports.
+    readModel = openSqliteStore(join(suite.dataDir, READ_MODEL_FILE));
     ({ stop: stopWorker } = await startWorker(
       suite.env,
       await bundleTenancyWorkflows(),
-      recordingActivities().activities,
+      recordingActivities({}, readModel).activities,
       { payloadCodecs: [encryption.codec] },
     ));
     suite.sdk = await createTenancyClient({
@@ -51,7 +56,6 @@ export function webSuite(options: { covenants?: Covenant[] } = {}): WebSuite {
       encryption,
       ...(options.covenants ? { covenants: options.covenants } : {}),
     });
-    suite.dataDir = mkdtempSync(join(tmpdir(), 'tidw-web-'));
     // As on `npm start`: no TEMPORAL_ADDRESS and no TIDW_OIDC_ISSUER, so the development issuer runs.
     suite.gateway = (await startGateway({
       sdk: suite.sdk,
@@ -67,6 +71,7 @@ export function webSuite(options: { covenants?: Covenant[] } = {}): WebSuite {
     await suite.gateway?.close();
     await suite.sdk?.close();
     await stopWorker?.();
+    readModel?.close();
     await suite.env?.teardown();
   });
   return suite;

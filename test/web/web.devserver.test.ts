@@ -2,18 +2,24 @@
  * The web app in a real browser (Debian's Chromium) against the gateway as on `npm start`, a dev server and the
  * worker: a coordinator logs in with the Ontwikkel-login, finds a traject in Mijn werk, takes one step of the Almere
  * path through a generated form, is refused with the rule, registers a client and logs out; a form without its CSRF
- * token is refused; a neighbour raises a concern and is told who answers. Every page passes axe (no serious or
- * critical violation) and leaves a screenshot.
+ * token is refused; a neighbour raises a concern and is told who answers; a party opens the covenant's evaluation
+ * (Rapportage), downloads it and prints the HTML report, and `tidw report` reads the same read model the workflows
+ * keep. Every page passes axe (no serious or critical violation) and leaves a screenshot.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { EvaluationReportSchema, liveReport, simulate } from '../../client/evaluation';
 import { startGateway } from '../../gateway';
 import { routeConcern } from '../../gateway/web/concerns';
+import { halfYearsUpTo } from '../../gateway/web/pages/rapportage';
 import type { Actor } from '../../machines';
+import { openSqliteStore, READ_MODEL_FILE } from '../../platform/read-model';
+import { tidwWith } from '../support/cli';
 import { freePort } from '../support/processes';
 import { startTestProvider } from './oidc-provider';
-import { closePage, freshPage, screenshot, seriousViolations, webSuite } from './support';
+import { closePage, freshPage, screenshot, screenshotDir, seriousViolations, webSuite } from './support';
 
 const suite = webSuite();
 
@@ -339,6 +345,155 @@ describe('a neighbour raising a concern (Nijmegen)', () => {
       });
     } finally {
       await closePage(fresh);
+    }
+  });
+});
+
+describe('Rapportage (issue 18): the half-yearly evaluation in one click, and in one command', () => {
+  // The data directory is the suite's, known once it runs: as `npx tidw report` on the machine of `npm start`.
+  const tidw = (...argv: string[]) => tidwWith(undefined, { TIDW_DATA_DIR: suite.dataDir })(...argv);
+  // A simulated year of Almere (July 2025 to July 2026) in the read model beside the live trajecten above, so that the
+  // last complete half year has figures to show; the live ones started this half year.
+  const simulated = simulate({
+    covenant: 'almere',
+    clients: 120,
+    years: 1,
+    offersPerMonth: 4,
+    seed: 1,
+    start: '2025-07-01',
+  }).facts.map((f, i) => ({ ...f, trajectRef: `sim-${String(i).padStart(4, '0')}` }));
+  const [current, lastComplete] = halfYearsUpTo(new Date());
+  let reports: Page;
+
+  beforeAll(async () => {
+    const store = openSqliteStore(join(suite.dataDir, READ_MODEL_FILE));
+    store.putMany(simulated.map((facts) => ({ workflowId: `traject-${facts.trajectRef}`, seq: 1, facts })));
+    store.close();
+    reports = await freshPage(suite.browser);
+    await reports.goto(`${suite.base}/inloggen`);
+    await reports.getByLabel('Ik werk als').selectOption('gemeente:Gemeente Almere');
+    await reports.getByRole('button', { name: 'Inloggen' }).click();
+    await reports.waitForURL(/\/mijn-werk/);
+  });
+  afterAll(() => closePage(reports));
+
+  test('a party opens Rapportage: the last complete half year, its figures and its charts, accessible', async () => {
+    await reports.getByRole('navigation').getByRole('link', { name: 'Rapportage' }).click();
+    await reports.waitForURL(/\/rapportage$/);
+    expect(await reports.getByLabel('Convenant').inputValue()).toBe('almere');
+    expect(await reports.getByLabel('Periode').inputValue()).toBe(lastComplete!.label);
+    const expected = liveReport(simulated, {
+      region: 'almere',
+      period: lastComplete!.label,
+      asOf: new Date().toISOString(),
+    }).scenarios[0]!.whole;
+    // Each chart: an image with an accessible name (its title), drawn with bars, with its numbers in a table beside it.
+    const charts = reports.locator('.report svg[role="img"]');
+    expect(await charts.count()).toBeGreaterThanOrEqual(6);
+    const moved = reports.getByRole('img', { name: /^Uitgestroomd per halfjaar/ });
+    expect((await moved.boundingBox())!.height).toBeGreaterThan(100);
+    expect(await moved.locator('rect').count()).toBe(1);
+    expect(expected.flow.movedIn).toBeGreaterThan(0);
+    expect(await reports.locator('#uitstroom table td').innerText()).toBe(String(expected.flow.movedIn));
+    expect(await reports.locator('.report h2').first().innerText()).toContain('1e halfjaar 2026');
+    expect(await seriousViolations(reports)).toEqual([]);
+    await screenshot(reports, 'rapportage');
+    await reports.setViewportSize({ width: 320, height: 800 });
+    expect(await reports.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+    await reports.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('the report downloads as HTML, JSON and CSV, and the HTML report renders its charts and prints', async () => {
+    const file = (format: string) =>
+      `${suite.base}/rapportage/bestand?regio=almere&periode=${lastComplete!.label}&formaat=${format}`;
+    const json = await reports.request.get(file('json'));
+    expect(json.headers()['content-disposition']).toBe(
+      `attachment; filename="evaluatie-almere-${lastComplete!.label}.json"`,
+    );
+    expect(EvaluationReportSchema.parse(await json.json())).toMatchObject({ kind: 'live', region: 'almere' });
+    const csv = await reports.request.get(file('csv'));
+    expect((await csv.text()).split('\n')[0]).toBe('scenario,period,figure,value');
+    const html = await reports.request.get(file('html'));
+    expect(html.headers()['content-type']).toMatch(/^text\/html/);
+    // Offline and without scripts, as a partner opens the saved file.
+    const standalone = await freshPage(suite.browser, { width: 1000, height: 900 }, false);
+    try {
+      await standalone.context().setOffline(true);
+      await standalone.setContent(await html.text());
+      const charts = standalone.locator('svg[role="img"]');
+      expect(await charts.count()).toBeGreaterThanOrEqual(6);
+      for (const chart of await charts.all()) {
+        expect((await chart.boundingBox())!.width).toBeGreaterThan(100);
+        expect(await chart.locator('title').first().textContent()).not.toBe('');
+      }
+      const pdf = await standalone.pdf({ format: 'A4', printBackground: true });
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdf.length).toBeGreaterThan(10_000);
+    } finally {
+      await closePage(standalone);
+    }
+  });
+
+  test('a covenant the organisation is no party of is refused with the rule', async () => {
+    await reports.goto(`${suite.base}/rapportage?regio=nijmegen&periode=${lastComplete!.label}`);
+    const alert = await reports.getByRole('alert').innerText();
+    expect(alert).toContain('Uw organisatie is geen partij van dit convenant.');
+    expect(alert).toContain('Regel: parties');
+    expect(await seriousViolations(reports)).toEqual([]);
+  });
+
+  test('tidw report reads the live trajecten the workflows recorded: JSON and CSV in their stable shapes', async () => {
+    // This half year: web-0001, web-0002 and web-0003 registered (Almere), web-0002 moved in; the simulated year
+    // ended on 1 July, so it adds no flow here.
+    const simulatedFlow = liveReport(simulated, {
+      region: 'almere',
+      period: current!.label,
+      asOf: new Date().toISOString(),
+    }).scenarios[0]!.whole.flow;
+    const argv = ['report', '--region', 'almere', '--period', current!.label];
+    let report = EvaluationReportSchema.parse(JSON.parse((await tidw(...argv, '--format', 'json')).out));
+    // The workflows hand their facts to the read model beside their work; give the last ones a moment.
+    for (
+      let tries = 0;
+      tries < 20 && report.scenarios[0]!.whole.flow.registered < simulatedFlow.registered + 3;
+      tries++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      report = EvaluationReportSchema.parse(JSON.parse((await tidw(...argv, '--format', 'json')).out));
+    }
+    expect(report).toMatchObject({ format: 'tidw-evaluation/1', kind: 'live', region: 'almere' });
+    const whole = report.scenarios[0]!.whole;
+    expect(whole.period.label).toBe(current!.label);
+    expect(whole.flow.registered).toBe(simulatedFlow.registered + 3);
+    expect(whole.flow.movedIn).toBe(simulatedFlow.movedIn + 1);
+    const csv = await tidw(...argv, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.out.trimEnd().split('\n');
+    expect(header).toBe('scenario,period,figure,value');
+    expect(rows).toContain(`live,${current!.label},flow.registered,${whole.flow.registered}`);
+    for (const row of rows) expect(row).toMatch(/^live,[^,]+,[A-Za-z0-9.]+,(-?\d+(\.\d+)?)?$/);
+    const bad = await tidw('report', '--region', 'almere', '--period', '2026-H3');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('period');
+  });
+
+  test("tidw simulate --compare, as the README shows it: two scenarios' charts side by side", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tidw-compare-')), 'evaluatie.html');
+    const run = await tidw(
+      ...['simulate', '--covenant', 'almere', '--clients', '200', '--years', '3', '--offers-per-month', '4'],
+      ...['--seed', '1', '--compare', 'offers-per-month=6', '--format', 'html', '--out', out],
+    );
+    expect(run.code).toBe(0);
+    const compared = await freshPage(suite.browser, { width: 1000, height: 900 }, false);
+    try {
+      await compared.setContent(readFileSync(out, 'utf8'));
+      const moved = compared.locator('#uitstroom');
+      expect(await moved.locator('.legend').innerText()).toMatch(/base[\s\S]*offers-per-month=6/);
+      // Two bars per half year: one per scenario.
+      expect(await moved.locator('svg rect').count()).toBe(2 * 6);
+      await moved.screenshot({ path: join(screenshotDir, 'vergelijking.png') });
+    } finally {
+      await closePage(compared);
     }
   });
 });
