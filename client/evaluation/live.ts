@@ -66,7 +66,11 @@ export function liveReport(facts: readonly TrajectFacts[], options: LiveReportOp
   };
 }
 
-/** The report of a region's live trajects, read from the read model. */
+/**
+ * The report of a region's live trajects, read from the read model. Only trajects registered before the period ends
+ * are read: no figure of the period counts a later one (`evaluationFigures` filters the same way).
+ */
 export function reportFromStore(store: FactsStore, options: LiveReportOptions): EvaluationReport {
-  return liveReport(store.factsOf(options.region), options);
+  const period = typeof options.period === 'string' ? PeriodSchema.parse(options.period) : options.period;
+  return liveReport(store.factsOf(options.region, { registeredBefore: period.until }), { ...options, period });
 }
