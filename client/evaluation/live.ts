@@ -67,10 +67,13 @@ export function liveReport(facts: readonly TrajectFacts[], options: LiveReportOp
 }
 
 /**
- * The report of a region's live trajects, read from the read model. Only trajects registered before the period ends
- * are read: no figure of the period counts a later one (`evaluationFigures` filters the same way).
+ * The report of a region's live trajects, read from the read model. Only trajects registered before the report's last
+ * span ends are read (the period, or its last half year when that ends later, as a quarter's does): no figure of the
+ * report counts a later one, and `evaluationFigures` filters the same way.
  */
 export function reportFromStore(store: FactsStore, options: LiveReportOptions): EvaluationReport {
   const period = typeof options.period === 'string' ? PeriodSchema.parse(options.period) : options.period;
-  return liveReport(store.factsOf(options.region, { registeredBefore: period.until }), { ...options, period });
+  const ends = [period.until, ...halfYearsBetween(period.from, period.until).map((p) => p.until)];
+  const registeredBefore = ends.reduce((last, end) => (Date.parse(end) > Date.parse(last) ? end : last));
+  return liveReport(store.factsOf(options.region, { registeredBefore }), { ...options, period });
 }

@@ -10,15 +10,20 @@
  * 50,000 rows.)
  */
 import { existsSync, rmdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Database, type Statement } from 'node-sqlite3-wasm';
 import { TrajectFactsSchema, type TrajectFacts } from '../../machines/evaluation/facts';
-import { ensurePrivateDir } from '../paths';
+import { dataDirFrom, ensurePrivateDir } from '../paths';
 import { ReadModelUnavailable } from './errors';
 import type { FactsQuery, FactsRecord, FactsStore, PutOutcome } from './store';
 
 /** The read model's file name in the data directory. */
 export const READ_MODEL_FILE = 'read-model.db';
+
+/** The read model's file: TIDW_READ_MODEL_FILE, else `read-model.db` in the data directory. */
+export function readModelFile(env: Record<string, string | undefined>): string {
+  return env.TIDW_READ_MODEL_FILE || join(dataDirFrom(env), READ_MODEL_FILE);
+}
 
 /**
  * `PRAGMA user_version` of the current schema. 0: the first one (no `registered_at`, no erasures), upgraded on open
@@ -200,15 +205,21 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     erase(workflowId) {
       let deleted = false;
-      withLock(file, () =>
-        inTransaction(db, () => {
-          deleted = db.run('DELETE FROM traject_facts WHERE workflow_id = ?', [workflowId]).changes > 0;
-          db.run('INSERT OR IGNORE INTO erased_trajects (workflow_id, erased_at) VALUES (?, ?)', [
-            workflowId,
-            new Date().toISOString(),
-          ]);
-        }),
-      );
+      try {
+        withLock(file, () =>
+          inTransaction(db, () => {
+            deleted = db.run('DELETE FROM traject_facts WHERE workflow_id = ?', [workflowId]).changes > 0;
+            db.run('INSERT OR IGNORE INTO erased_trajects (workflow_id, erased_at) VALUES (?, ?)', [
+              workflowId,
+              new Date().toISOString(),
+            ]);
+          }),
+        );
+      } catch (err) {
+        throw new ReadModelUnavailable(
+          `cannot erase from the read model at ${file}: ${(err as Error).message}`,
+        );
+      }
       return deleted;
     },
     close() {
