@@ -70,7 +70,10 @@ export interface FactsInput {
   facts: TrajectFacts;
 }
 
-/** `stored`; `stale` when the store held these facts or later ones; `off` when the worker keeps no read model. */
+/**
+ * `stored`; `stale` when the store held these facts or later ones; `erased` when the traject was erased on request
+ * (nothing of it is kept again); `off` when the worker keeps no read model.
+ */
 export interface FactsResult {
-  outcome: 'stored' | 'stale' | 'off';
+  outcome: 'stored' | 'stale' | 'erased' | 'off';
 }

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { z } from 'zod';
 import {
@@ -98,6 +99,7 @@ import {
   workerUnavailable,
 } from './reachability';
 import { loadEncryption, type Encryption } from '../platform/privacy/config';
+import { openSqliteStore, readModelFile, type FactsStore } from '../platform/read-model';
 import type { DataKeyState } from '../platform/privacy/data-keys';
 
 export type { TrajectStatus, EventLogEntry } from '../workflows/messages';
@@ -127,6 +129,11 @@ export interface TenancyClientOptions {
    * TIDW_KEYRING, TIDW_DATA_KEYS_DIR, or `npm start`'s .data/keyring.json). `false`: payloads stay plain.
    */
   encryption?: Encryption | false;
+  /**
+   * The read model that erasure deletes a traject's facts from: by default the file the worker keeps
+   * (TIDW_READ_MODEL_FILE, else `.data/read-model.db`), when there is one. `false`: erasure leaves it alone.
+   */
+  readModel?: (() => FactsStore | undefined) | false;
 }
 
 /** What the engine holds about one client, for an access request (GDPR art. 15). */
@@ -276,6 +283,8 @@ export class TenancyClient {
     },
     covenants: Covenant[] = [],
     readonly encryption?: Encryption,
+    /** Opens the read model that erasure deletes facts from (closed after); none: there is no read model. */
+    private readonly readModel?: () => FactsStore | undefined,
   ) {
     this.covenants = new Map(
       [...Object.values(presetCovenants), demoCovenant, ...covenants].map((c) => [c.id, c]),
@@ -425,7 +434,10 @@ export class TenancyClient {
    * The whole status after an update: the update's result itself from a traject started before the slim-history
    * patch, else (its result is a receipt, kept small because it stays in the history) the status asked by query.
    */
-  private async statusAfter(clientRef: string, result: TrajectStatus | UpdateReceipt): Promise<TrajectStatus> {
+  private async statusAfter(
+    clientRef: string,
+    result: TrajectStatus | UpdateReceipt,
+  ): Promise<TrajectStatus> {
     return isUpdateReceipt(result) ? await this.query(clientRef, statusQuery) : result;
   }
 
@@ -619,6 +631,14 @@ export class TenancyClient {
       role: who.role,
       ...(who.organisation ? { organisation: who.organisation } : {}),
     });
+    // The evaluation's facts go too: pseudonymous, but the client asked for their data to be gone. The store keeps
+    // the workflow id so that a write still under way (a retried activity) is refused.
+    const store = this.readModel?.();
+    try {
+      store?.erase(workflowIdFor(clientRef));
+    } finally {
+      store?.close();
+    }
     return { clientRef, erasedAt };
   }
 
@@ -867,5 +887,12 @@ export async function createTenancyClient(options: TenancyClientOptions = {}): P
     },
     covenants,
     encryption,
+    options.readModel === false ? undefined : (options.readModel ?? defaultReadModel),
   );
+}
+
+/** The worker's read model file, when it has made one (a client may run where no worker ever did). */
+function defaultReadModel(): FactsStore | undefined {
+  const file = readModelFile(process.env);
+  return existsSync(file) ? openSqliteStore(file) : undefined;
 }

@@ -4,11 +4,9 @@
  * only: the report holds counts, shares and durations, never a traject's reference.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { dataDirFrom } from '../../platform/paths';
-import { openSqliteStore, READ_MODEL_FILE } from '../../platform/read-model';
+import { openSqliteStore, readModelFile } from '../../platform/read-model';
 import { PeriodSchema, reportFromStore } from '../evaluation';
 import { InvalidInput } from '../errors';
 import { formats, problemsOf, render, type EvaluationIo } from './evaluation-format';
@@ -23,15 +21,12 @@ const ReportArgsSchema = z
   })
   .strict();
 
-/** The read model's file: TIDW_READ_MODEL_FILE, else `read-model.db` in the data directory. */
-export function readModelFile(env: Record<string, string | undefined>): string {
-  return env.TIDW_READ_MODEL_FILE || join(dataDirFrom(env), READ_MODEL_FILE);
-}
-
 export function registerReportCommands(program: Command, io: EvaluationIo): void {
   program
     .command('report')
-    .description("the covenant's half-yearly evaluation of the live trajects of a region, from the read model")
+    .description(
+      "the covenant's half-yearly evaluation of the live trajects of a region, from the read model",
+    )
     .requiredOption('--region <id>', 'the covenant (region), e.g. almere')
     .requiredOption('--period <period>', 'e.g. 2026-H1, 2026-Q3, 2026 or 2026-01-01/2026-04-01')
     .addOption(new Option('--format <format>', 'output format').choices([...formats]).default('text'))

@@ -132,7 +132,33 @@ export interface FiguresOptions {
 
 const DAY = 86_400_000;
 const MONTH = (365.25 / 12) * DAY;
-const t = (iso: string) => Date.parse(iso);
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const digits = (s: string, i: number, n: number) => {
+  let v = 0;
+  for (let k = i; k < i + n; k++) v = v * 10 + digit(s, k);
+  return v;
+};
+/**
+ * An instant in epoch ms. A report reads every date of every traject several times, and `Date.parse` was most of its
+ * time (50,000 trajects); the engine writes instants as `toISOString()` does (`2026-03-01T10:00:00.000Z`), read here
+ * straight from the digits, 4–5 times faster. Any other form (an offset, no milliseconds) goes to `Date.parse`.
+ */
+function t(iso: string): number {
+  const canonical =
+    iso.length === 24 && iso.charCodeAt(23) === 90 && iso.charCodeAt(10) === 84 && iso.charCodeAt(19) === 46;
+  const year = canonical ? digits(iso, 0, 4) : 0;
+  // Date.UTC reads years below 100 as 19xx: those go the slow way too.
+  if (year < 100) return Date.parse(iso);
+  return Date.UTC(
+    year,
+    digits(iso, 5, 2) - 1,
+    digits(iso, 8, 2),
+    digits(iso, 11, 2),
+    digits(iso, 14, 2),
+    digits(iso, 17, 2),
+    digits(iso, 20, 3),
+  );
+}
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const orNull = (n: number) => (Number.isFinite(n) ? round(n) : null);
 const ratio = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : null);
@@ -159,9 +185,18 @@ export function evaluationFigures(all: readonly TrajectFacts[], options: Figures
   const facts = all.filter((f) => f.region === options.region && t(f.registeredAt) < until);
   const known = facts.reduce((latest, f) => Math.max(latest, t(f.asOf)), from);
   const cut = Math.min(until - 1, known);
-  const inPeriod = (iso: string | null | undefined) => iso != null && t(iso) >= from && t(iso) < until;
+  const inPeriod = (iso: string | null | undefined) => {
+    if (iso == null) return false;
+    const at = t(iso);
+    return at >= from && at < until;
+  };
   const byCut = (iso: string | null | undefined) => iso != null && t(iso) <= cut;
-  const countOf = (pick: (f: TrajectFacts) => boolean) => facts.filter(pick).length;
+  // Counted in a loop: a filtered copy of 50,000 trajects per figure was a fair share of a report's garbage.
+  const countOf = (pick: (f: TrajectFacts) => boolean) => {
+    let n = 0;
+    for (const f of facts) if (pick(f)) n += 1;
+    return n;
+  };
 
   const flow: Figures['flow'] = {
     registered: countOf((f) => inPeriod(f.registeredAt)),

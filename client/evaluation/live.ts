@@ -66,7 +66,14 @@ export function liveReport(facts: readonly TrajectFacts[], options: LiveReportOp
   };
 }
 
-/** The report of a region's live trajects, read from the read model. */
+/**
+ * The report of a region's live trajects, read from the read model. Only trajects registered before the report's last
+ * span ends are read (the period, or its last half year when that ends later, as a quarter's does): no figure of the
+ * report counts a later one, and `evaluationFigures` filters the same way.
+ */
 export function reportFromStore(store: FactsStore, options: LiveReportOptions): EvaluationReport {
-  return liveReport(store.factsOf(options.region), options);
+  const period = typeof options.period === 'string' ? PeriodSchema.parse(options.period) : options.period;
+  const ends = [period.until, ...halfYearsBetween(period.from, period.until).map((p) => p.until)];
+  const registeredBefore = ends.reduce((last, end) => (Date.parse(end) > Date.parse(last) ? end : last));
+  return liveReport(store.factsOf(options.region, { registeredBefore }), { ...options, period });
 }

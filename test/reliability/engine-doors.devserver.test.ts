@@ -20,7 +20,9 @@ import {
   TrajectErased,
 } from '../../client';
 import { presetCovenants, type Actor, type Role } from '../../machines';
+import { simulate } from '../../client/evaluation';
 import { ConfigError } from '../../platform/config';
+import { openSqliteStore, READ_MODEL_FILE } from '../../platform/read-model';
 import { startCodecServer, type CodecServer } from '../../platform/privacy/codec-server';
 import { loadEncryption } from '../../platform/privacy/config';
 import { bundleTenancyWorkflows } from '../../worker/worker';
@@ -33,7 +35,10 @@ import { devServerEnvironment, recordingActivities, startWorker } from '../suppo
 
 const almere = presetCovenants.almere!;
 const as = (role: Role): Actor => actorFor(almere, role);
-const dbFile = join(mkdtempSync(join(tmpdir(), 'tidw-doors-')), 'temporal.db');
+const dataDir = mkdtempSync(join(tmpdir(), 'tidw-doors-'));
+const dbFile = join(dataDir, 'temporal.db');
+/** The evaluation's read model, as the worker keeps it: erasure must take a traject's facts out of it too. */
+const readModel = openSqliteStore(join(dataDir, READ_MODEL_FILE));
 const keys = freshEncryption();
 /** Made-up personal data a careless or hostile caller sends: none of it may end up stored in clear text. */
 const marker = 'Jantine Markerink, Proefstraat 42, BSN 999990019';
@@ -56,6 +61,7 @@ beforeAll(async () => {
     { taskQueue: TASK_QUEUE, namespace },
     [],
     keys,
+    () => openSqliteStore(join(dataDir, READ_MODEL_FILE)),
   );
   plain = new Client({ connection: env.connection, namespace });
 }, 120_000);
@@ -63,6 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopWorker?.();
   await env?.teardown();
+  readModel.close();
 });
 
 /** The test's SDK for an in-process tidw, which closes what it connected: this one it may not close. */
@@ -312,10 +319,19 @@ describe('erasure (items 6 and 10)', () => {
         data: Buffer.from(p.data ?? []).toString('base64'),
       }));
     expect((await decode(payloads)).status).toBe(200); // the codec server now holds the key in memory
+    // Its facts in the read model, as the worker's activity writes them (this test's worker keeps none itself).
+    const [facts] = simulate({ clients: 1, years: 1, offersPerMonth: 3, seed: 2 }).facts;
+    expect(
+      readModel.put({ workflowId: workflowIdFor(ref), seq: 1, facts: { ...facts!, trajectRef: ref } }),
+    ).toBe('stored');
 
     const erased = await sdk.erase(ref, as('gemeente'));
     expect(erased.erasedAt).toMatch(/^\d{4}-/);
     expect((await decode(payloads)).status).toBe(400);
+    expect(readModel.factsOf('almere').map((f) => f.trajectRef)).not.toContain(ref);
+    expect(
+      readModel.put({ workflowId: workflowIdFor(ref), seq: 2, facts: { ...facts!, trajectRef: ref } }),
+    ).toBe('erased');
     const { status } = await env.client.workflow.getHandle(workflowIdFor(ref)).describe();
     expect(status.name).toBe('COMPLETED');
 
