@@ -5,7 +5,7 @@
  * rent-arrears feed burst (five signals to each of many open trajects), and memory with those trajects open.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -72,6 +72,8 @@ export interface ScaleFigures {
     /** Calls sent again after a failure in transit (same idempotency key). */
     retried: number;
     cpuSeconds: CpuSeconds;
+    /** The machine's load average over the last minute, at the phase's end (the machine is shared). */
+    loadAverage: number;
   };
   burst: {
     signals: number;
@@ -82,6 +84,8 @@ export interface ScaleFigures {
     /** Signals the server did not take at the first try (sent again with the same idempotency key). */
     retried: number;
     cpuSeconds: CpuSeconds;
+    /** The machine's load average over the last minute, at the phase's end (the machine is shared). */
+    loadAverage: number;
   };
   /** Read from every traject of the burst after it: what the engine took and refused. */
   check: {
@@ -119,6 +123,8 @@ export interface ServerFigures {
       trajectsPerSecond: number;
       updatesPerSecond: number;
       cpuSeconds: CpuSeconds;
+      /** The machine's load average over the last minute, at the phase's end (the machine is shared). */
+      loadAverage: number;
     }
   >;
   scale: ScaleFigures[];
@@ -434,6 +440,7 @@ async function measure(
         trajectsPerSecond: refs.length / seconds,
         updatesPerSecond: (updates + refs.length) / seconds,
         cpuSeconds: cpuBetween(cpu, cpuSample(target)),
+        loadAverage: loadavg()[0]!,
       };
       logger.info(
         { 'bench.server': target.server, 'bench.workers': workers, ...throughput[`${workers}`] },
@@ -484,6 +491,7 @@ async function measure(
         perSecond: opened.length / openSeconds,
         retried: openRetries.count,
         cpuSeconds: cpuBetween(cpu, cpuSample(target)),
+        loadAverage: loadavg()[0]!,
       } as const;
       await sleep(2_000);
       const memoryOpened = readMemory(target);
@@ -548,6 +556,7 @@ async function measure(
         signalsPerSecond: signals.length / processedSeconds,
         retried: retries.count,
         cpuSeconds: cpuBetween(cpu, cpuSample(target)),
+        loadAverage: loadavg()[0]!,
       };
       logger.info({ 'bench.server': target.server, ...burst }, 'feed burst');
 
