@@ -97,8 +97,11 @@ export interface ScaleFigures {
     problems: string[];
     seconds: number;
   };
-  /** Memory with the trajects open, before their burst (the burst fills the workers' caches). */
-  memoryOpened: MemoryFigures;
+  /**
+   * Memory with the trajects open, before their burst (the burst fills the workers' caches); absent in results
+   * written before the benchmark read it.
+   */
+  memoryOpened?: MemoryFigures;
   /** Memory after the burst. */
   memory: MemoryFigures;
 }
@@ -736,7 +739,7 @@ export function clusterTable(figures: ServerFigures[]): string {
       n(2000 / perSignal(c.scale), 0),
     ),
     row('Worker RSS before the burst, each (MiB)', (c) =>
-      c.scale.memoryOpened.workersMiB.map((m) => n(m, 0)).join(', '),
+      c.scale.memoryOpened ? c.scale.memoryOpened.workersMiB.map((m) => n(m, 0)).join(', ') : '–',
     ),
     row('Worker RSS after the burst, each (MiB)', (c) =>
       c.scale.memory.workersMiB.map((m) => n(m, 0)).join(', '),
