@@ -367,8 +367,10 @@ async function retrying<T>(call: () => Promise<T>, retries: { count: number }): 
       const e = err as { code?: unknown; cause?: { code?: unknown } };
       const code = typeof e.code === 'number' ? e.code : e.cause?.code;
       // gRPC: 4 deadline exceeded, 8 resource exhausted, 14 unavailable; 9 is an update refused while the traject's
-      // workflow task is failing (Temporal retries the task; nothing was taken).
-      const transient = err instanceof EngineUnavailable || [4, 8, 9, 14].includes(code as number);
+      // workflow task is failing (Temporal retries the task; nothing was taken); 1 is a call the SDK cancelled at
+      // its deadline (a status query of an uncached traject waited too long for a worker to replay it). A signal
+      // sent again carries the same idempotency key, so the workflow takes it once.
+      const transient = err instanceof EngineUnavailable || [1, 4, 8, 9, 14].includes(code as number);
       if (attempt >= 10 || !transient) throw err;
       retries.count++;
       await sleep(250 * attempt);
