@@ -5,7 +5,7 @@
  * rent-arrears feed burst (five signals to each of many open trajects), and memory with those trajects open.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -52,6 +52,8 @@ export interface ClusterWorkloadOptions {
   workerCache?: number;
   historyShards: number;
   runId: string;
+  /** Called with the figures so far after each phase, so that a run stopped early keeps what it measured. */
+  onProgress?: (figures: ServerFigures[]) => void;
 }
 
 /** CPU seconds each part used during a phase (workers one by one, the server's parts, this benchmark's client). */
@@ -70,6 +72,8 @@ export interface ScaleFigures {
     /** Calls sent again after a failure in transit (same idempotency key). */
     retried: number;
     cpuSeconds: CpuSeconds;
+    /** The machine's load average over the last minute, at the phase's end (the machine is shared). */
+    loadAverage: number;
   };
   burst: {
     signals: number;
@@ -80,6 +84,8 @@ export interface ScaleFigures {
     /** Signals the server did not take at the first try (sent again with the same idempotency key). */
     retried: number;
     cpuSeconds: CpuSeconds;
+    /** The machine's load average over the last minute, at the phase's end (the machine is shared). */
+    loadAverage: number;
   };
   /** Read from every traject of the burst after it: what the engine took and refused. */
   check: {
@@ -91,15 +97,23 @@ export interface ScaleFigures {
     problems: string[];
     seconds: number;
   };
-  memory: {
-    /** Resident set size of each tenancy worker. */
-    workersMiB: number[];
-    /** Each server process by name (RSS); PostgreSQL as the Pss of the postmaster and all its backends together. */
-    serverParts: Record<string, number>;
-    serverMiB: number;
-    /** PostgreSQL's processes: summed RSS, which counts shared buffers once per backend (for comparison only). */
-    postgresRssSumMiB?: number;
-  };
+  /**
+   * Memory with the trajects open, before their burst (the burst fills the workers' caches); absent in results
+   * written before the benchmark read it.
+   */
+  memoryOpened?: MemoryFigures;
+  /** Memory after the burst. */
+  memory: MemoryFigures;
+}
+
+export interface MemoryFigures {
+  /** Resident set size of each tenancy worker. */
+  workersMiB: number[];
+  /** Each server process by name (RSS); PostgreSQL as the Pss of the postmaster and all its backends together. */
+  serverParts: Record<string, number>;
+  serverMiB: number;
+  /** PostgreSQL's processes: summed RSS, which counts shared buffers once per backend (for comparison only). */
+  postgresRssSumMiB?: number;
 }
 
 export interface ServerFigures {
@@ -112,6 +126,8 @@ export interface ServerFigures {
       trajectsPerSecond: number;
       updatesPerSecond: number;
       cpuSeconds: CpuSeconds;
+      /** The machine's load average over the last minute, at the phase's end (the machine is shared). */
+      loadAverage: number;
     }
   >;
   scale: ScaleFigures[];
@@ -351,8 +367,10 @@ async function retrying<T>(call: () => Promise<T>, retries: { count: number }): 
       const e = err as { code?: unknown; cause?: { code?: unknown } };
       const code = typeof e.code === 'number' ? e.code : e.cause?.code;
       // gRPC: 4 deadline exceeded, 8 resource exhausted, 14 unavailable; 9 is an update refused while the traject's
-      // workflow task is failing (Temporal retries the task; nothing was taken).
-      const transient = err instanceof EngineUnavailable || [4, 8, 9, 14].includes(code as number);
+      // workflow task is failing (Temporal retries the task; nothing was taken); 1 is a call the SDK cancelled at
+      // its deadline (a status query of an uncached traject waited too long for a worker to replay it). A signal
+      // sent again carries the same idempotency key, so the workflow takes it once.
+      const transient = err instanceof EngineUnavailable || [1, 4, 8, 9, 14].includes(code as number);
       if (attempt >= 10 || !transient) throw err;
       retries.count++;
       await sleep(250 * attempt);
@@ -397,6 +415,7 @@ async function measure(
   options: ClusterWorkloadOptions,
   counts: number[],
   logger: Logger,
+  progress: (partial: ServerFigures) => void = () => {},
 ): Promise<ServerFigures> {
   const tidw = await createTenancyClient({
     address: target.address,
@@ -426,12 +445,14 @@ async function measure(
         trajectsPerSecond: refs.length / seconds,
         updatesPerSecond: (updates + refs.length) / seconds,
         cpuSeconds: cpuBetween(cpu, cpuSample(target)),
+        loadAverage: loadavg()[0]!,
       };
       logger.info(
         { 'bench.server': target.server, 'bench.workers': workers, ...throughput[`${workers}`] },
         'cluster throughput',
       );
     }
+    progress({ server: target.server, throughput, scale });
 
     const open: string[] = [];
     /** Burst signals each traject has received so far. */
@@ -475,8 +496,14 @@ async function measure(
         perSecond: opened.length / openSeconds,
         retried: openRetries.count,
         cpuSeconds: cpuBetween(cpu, cpuSample(target)),
+        loadAverage: loadavg()[0]!,
       } as const;
-      logger.info({ 'bench.server': target.server, 'bench.open': open.length, ...opening }, 'trajects open');
+      await sleep(2_000);
+      const memoryOpened = readMemory(target);
+      logger.info(
+        { 'bench.server': target.server, 'bench.open': open.length, ...opening, memory: memoryOpened },
+        'trajects open',
+      );
 
       // The feed burst: five reports of rent arrears to every open traject, all five of a traject one after the
       // other in the feed. The machine takes the first report and refuses the repeats (arrears already open), as it
@@ -487,16 +514,30 @@ async function measure(
       const retries = { count: 0 };
       cpu = cpuSample(target);
       started = performance.now();
-      await pool(signals, options.signalConcurrency, ({ ref, n }) =>
-        retrying(
-          () =>
-            client.workflow.getHandle(workflowIdFor(ref)).signal(reportEventSignal, {
-              event: { type: 'HUURACHTERSTAND_GESIGNALEERD', actor: ymere, data: { months: n + 1 } },
-              idempotencyKey: `burst${step}:${n}`,
-            }),
-          retries,
-        ),
-      );
+      let sent = 0;
+      // A long burst says how far it got, so that its rate is known even if the run is stopped.
+      const ticker = setInterval(() => {
+        const seconds = (performance.now() - started) / 1000;
+        logger.info(
+          { 'bench.server': target.server, sent, seconds, perSecond: sent / seconds, retried: retries.count },
+          'feed burst sending',
+        );
+      }, 60_000);
+      try {
+        await pool(signals, options.signalConcurrency, async ({ ref, n }) => {
+          await retrying(
+            () =>
+              client.workflow.getHandle(workflowIdFor(ref)).signal(reportEventSignal, {
+                event: { type: 'HUURACHTERSTAND_GESIGNALEERD', actor: ymere, data: { months: n + 1 } },
+                idempotencyKey: `burst${step}:${n}`,
+              }),
+            retries,
+          );
+          sent++;
+        });
+      } finally {
+        clearInterval(ticker);
+      }
       const sendSeconds = (performance.now() - started) / 1000;
       // Processed: no workflow task or activity pending on any traject (all signals were in before the first look).
       const deadline = Date.now() + 30 * 60_000;
@@ -520,6 +561,7 @@ async function measure(
         signalsPerSecond: signals.length / processedSeconds,
         retried: retries.count,
         cpuSeconds: cpuBetween(cpu, cpuSample(target)),
+        loadAverage: loadavg()[0]!,
       };
       logger.info({ 'bench.server': target.server, ...burst }, 'feed burst');
 
@@ -537,8 +579,10 @@ async function measure(
         opening,
         burst,
         check,
+        memoryOpened,
         memory,
       });
+      progress({ server: target.server, throughput, scale });
     }
     return { server: target.server, throughput, scale };
   } finally {
@@ -547,7 +591,7 @@ async function measure(
   }
 }
 
-function readMemory(target: Target): ScaleFigures['memory'] {
+function readMemory(target: Target): MemoryFigures {
   const parts: Record<string, number> = {};
   let postgresRssSumMiB: number | undefined;
   for (const [name, pids] of Object.entries(target.serverPids())) {
@@ -613,7 +657,11 @@ export async function runClusterComparison(
       // The dev server at the first count only (beside the cluster there); the cluster goes on to the others.
       const counts =
         server === 'dev' && servers.includes('cluster') ? options.open.slice(0, 1) : options.open;
-      figures.push(await measure(target, options, counts, logger));
+      figures.push(
+        await measure(target, options, counts, logger, (partial) =>
+          options.onProgress?.([...figures, partial]),
+        ),
+      );
     } finally {
       await teardown.unwind(mark);
     }
@@ -692,7 +740,12 @@ export function clusterTable(figures: ServerFigures[]): string {
     row('Feed burst on 2 unshared cores, from CPU per signal (signals/s)', (c) =>
       n(2000 / perSignal(c.scale), 0),
     ),
-    row('Worker RSS, each (MiB)', (c) => c.scale.memory.workersMiB.map((m) => n(m, 0)).join(', ')),
+    row('Worker RSS before the burst, each (MiB)', (c) =>
+      c.scale.memoryOpened ? c.scale.memoryOpened.workersMiB.map((m) => n(m, 0)).join(', ') : '–',
+    ),
+    row('Worker RSS after the burst, each (MiB)', (c) =>
+      c.scale.memory.workersMiB.map((m) => n(m, 0)).join(', '),
+    ),
     row('Temporal server RSS (MiB; the dev server, or the four services)', (c) =>
       n(
         parts(c, (p) => p !== 'postgres'),
@@ -729,6 +782,17 @@ export async function clusterBench(
   logger: Logger,
 ): Promise<number> {
   const started = performance.now();
+  const out = resolve(
+    projectRoot(),
+    options.out.startsWith('bench/results/latest') || options.out.startsWith('bench/results/partial-')
+      ? 'bench/results/cluster.json'
+      : options.out,
+  );
+  const write = (figures: ServerFigures[], complete: boolean) =>
+    writeFileSync(
+      out,
+      `${JSON.stringify({ date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, complete, options, machine: describeMachine(), figures }, null, 2)}\n`,
+    );
   const figures = await runClusterComparison(
     {
       trajects: options.trajects,
@@ -742,21 +806,14 @@ export async function clusterBench(
       historyShards: options.shards,
       // Digits only: a reference may not hold more than two words (the engine refuses name-like references).
       runId: `b${options.seed}-${Date.now() % 100_000_000}`,
+      // Written after every phase (`complete: false`), so that a run stopped early keeps what it measured.
+      onProgress: (partial) => write(partial, false),
     },
     teardown,
     logger,
     options.servers,
   );
-  const out = resolve(
-    projectRoot(),
-    options.out.startsWith('bench/results/latest') || options.out.startsWith('bench/results/partial-')
-      ? 'bench/results/cluster.json'
-      : options.out,
-  );
-  writeFileSync(
-    out,
-    `${JSON.stringify({ date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, options, machine: describeMachine(), figures }, null, 2)}\n`,
-  );
+  write(figures, true);
   console.log(clusterTable(figures));
   logger.info({ 'results.file': out }, 'cluster benchmark done');
   return 0;
