@@ -11,7 +11,7 @@ import {
   ReferenceSchema,
   RoleSchema,
 } from '../machines';
-import { SendEventArgsSchema } from '../workflows/messages';
+import { SendEventArgsSchema } from '../workflows/send-event-args';
 
 /** RFC 9457 problem details, with the engine's error code and the rule that refused. */
 export const ProblemSchema = z

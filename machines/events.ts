@@ -6,7 +6,11 @@
  */
 import { z } from 'zod';
 import type { Covenant } from './covenant';
-import { hash53 } from './hash53';
+import {
+  actsForAnOrganisationWhenItMust,
+  hasNoCitizenNumber,
+  hasNoNameOrAddress,
+} from './validation/refinements';
 import {
   AdviceSchema,
   ContractFormSchema,
@@ -15,24 +19,17 @@ import {
   MeetingKindSchema,
   RoleSchema,
   indicators,
-  type Role,
   type TimerEventType,
 } from './vocabulary';
+
+// The zod-free rules on events live in event-data.ts, so that the workflow bundle can use them without zod.
+export * from './event-data';
 
 /** An ISO 8601 instant in UTC, as the engine records times. */
 export const InstantSchema = z.iso.datetime({
   offset: true,
   message: 'expected an ISO 8601 date-time such as 2026-03-01T10:00:00Z',
 });
-
-/** Whether nine digits pass the elfproef, the 11-test every Dutch citizen number (BSN) passes. */
-export function passesElfproef(digits: string): boolean {
-  if (!/^\d{9}$/.test(digits) || /^0+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 8; i += 1) sum += (9 - i) * Number(digits[i]);
-  sum -= Number(digits[8]);
-  return sum % 11 === 0;
-}
 
 /**
  * A pseudonymous reference, such as `demo-0001`, `c-2026-0042` or `woning-0042`: 3-64 letters, digits, '-' and '_',
@@ -46,17 +43,14 @@ export const ReferenceSchema = z
     message:
       'expected a pseudonymous reference of 3-64 letters, digits, - or _ (no names, addresses or citizen numbers)',
   })
-  .refine((ref) => !(ref.match(/\d+/g) ?? []).some(passesElfproef), {
+  .refine(hasNoCitizenNumber, {
     message:
       'looks like a citizen number (nine digits that pass the elfproef); use a pseudonymous reference such as c-2026-0042',
   })
-  .refine((ref) => !/[A-Z][a-z]{2}/.test(ref) && (ref.match(/[A-Za-z]{3,}/g) ?? []).length <= 2, {
+  .refine(hasNoNameOrAddress, {
     message:
       'looks like a name or an address (a capitalised word, or more than two words); use a pseudonymous reference such as c-2026-0042',
   });
-
-/** Roles that act for themselves, not for an organisation. */
-export const rolesWithoutOrganisation: readonly Role[] = ['client', 'buurtbewoner'];
 
 export const ActorSchema = z
   .object({
@@ -72,7 +66,7 @@ export const ActorSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, { message: 'expected a pseudonymous person id' }),
   })
   .strict()
-  .refine((actor) => actor.organisation !== undefined || rolesWithoutOrganisation.includes(actor.role), {
+  .refine(actsForAnOrganisationWhenItMust, {
     path: ['organisation'],
     message: 'a partner acts for an organisation: give it (only a client or a buurtbewoner acts without one)',
   });
@@ -201,88 +195,6 @@ export const EventInputSchema = z
   })
   .strict();
 export type EventInput = z.input<typeof EventInputSchema>;
-
-/**
- * Event data larger than this, measured as its JSON in UTF-8 bytes, is refused under every covenant: far above what
- * any event needs (a note is at most 2,000 characters), far below Temporal's payload limit (2 MB), so that neither an
- * event nor the refusal that echoes it can ever exceed it.
- */
-export const EVENT_DATA_MAX_BYTES = 64 * 1024;
-/** Event data nested deeper than this is refused (the deepest event schema needs three levels). */
-export const EVENT_DATA_MAX_DEPTH = 8;
-/** Keys that reach an object's prototype: refused wherever they appear, so that no door treats them differently. */
-const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** The UTF-8 length of a string, without Node's Buffer (this runs in the workflow sandbox too). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i += 1;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-/**
- * Why event data cannot be taken at all, before its schema is looked at, or undefined when it can: only JSON values,
- * no cycles, no prototype keys, at most EVENT_DATA_MAX_DEPTH deep and EVENT_DATA_MAX_BYTES large. The reason never
- * quotes the data.
- */
-export function eventDataProblem(data: unknown): string | undefined {
-  const ancestors = new Set<unknown>();
-  const walk = (value: unknown, depth: number): string | undefined => {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-    if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'numbers must be finite';
-    if (typeof value !== 'object')
-      return `only JSON values are allowed (strings, numbers, booleans, null, arrays, objects), not a ${typeof value}`;
-    if (depth > EVENT_DATA_MAX_DEPTH) return `nested deeper than ${EVENT_DATA_MAX_DEPTH} levels`;
-    if (ancestors.has(value)) return 'the data refers to itself (a cycle)';
-    ancestors.add(value);
-    const children = Array.isArray(value) ? value : Object.keys(value).map((k) => [k, (value as never)[k]]);
-    for (const child of children) {
-      if (!Array.isArray(value)) {
-        const [key] = child as [string, unknown];
-        if (prototypeKeys.has(key)) return `the key ${key} is not allowed in event data`;
-      }
-      const problem = walk(Array.isArray(value) ? child : (child as [string, unknown])[1], depth + 1);
-      if (problem) return problem;
-    }
-    ancestors.delete(value);
-    return undefined;
-  };
-  const problem = walk(data, 1);
-  if (problem) return problem;
-  const bytes = utf8Length(JSON.stringify(data) ?? '');
-  if (bytes > EVENT_DATA_MAX_BYTES)
-    return `the data is ${bytes} bytes as JSON; at most ${EVENT_DATA_MAX_BYTES} bytes (64 KiB) are allowed`;
-  return undefined;
-}
-
-/** JSON with the keys of every object sorted, so that equal data gives equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined) // as JSON leaves them out
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
-}
-
-/**
- * A short fingerprint of an event as sent (type, actor, data): what an idempotency key is bound to, so that the key
- * never stores the data itself. Deterministic and dependency-free (cyrb53), for the SDK and the workflow alike.
- */
-export function eventFingerprint(event: { type: string; actor: unknown; data?: unknown }): string {
-  const text = canonicalJson({ type: event.type, actor: event.actor, data: event.data ?? {} });
-  return hash53(text, 0xdeadbeef, 0x41c6ce57);
-}
 
 /** Timer events: the machine raises them for itself, with the instant their deadline fell due. */
 export type TimerEvent =

@@ -45,4 +45,5 @@ export {
   migrationRoles,
 } from './traject/covenant-change';
 export * from './traject/migration';
+export { CovenantChangeArgsSchema } from './traject/covenant-change-args';
 export * from './traject/dry-run';

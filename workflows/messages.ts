@@ -3,7 +3,6 @@
  * worker and the client SDK; nothing here runs outside the definitions.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { TrajectFacts } from '../machines/evaluation/facts';
 import type {
   Actor,
@@ -107,19 +106,6 @@ export interface SendEventArgs {
   event: EventInput;
   idempotencyKey?: string;
 }
-
-/** The arguments as they come off the wire; the event itself is checked by the machine's `decide`. */
-export const SendEventArgsSchema = z
-  .object({
-    event: z.unknown(),
-    idempotencyKey: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,128}$/, {
-        message: 'expected an idempotency key of up to 128 letters, digits, . _ : -',
-      })
-      .optional(),
-  })
-  .strict();
 
 /**
  * Coordinator events: validated before they enter history; returns a receipt of the new status (a traject started

@@ -5,7 +5,9 @@
  *
  * The SDK deep-freezes what it shares, and every module this file reaches is shared, so two rules hold here:
  * - nothing reached from here may import zod (its schemas write lazily computed internals on first use, which a freeze
- *   forbids): machine modules take their word lists from event-types.ts and import schema modules as types only;
+ *   forbids): machine modules take their word lists from event-types.ts and import schema modules as types only, and
+ *   check input with the validators generated from the schemas (machines/validation, scripts/generate-validators.ts),
+ *   whose nodes are plain data the checks only read;
  * - nothing reached from here may keep per-workflow state: module-level caches hold pure results only (a formatter
  *   per time zone, the interpreter's inert actor scope, emptied before each use).
  * test/worker/shared-modules.test.ts fails when either rule breaks or a module here is evaluated per workflow again.
@@ -13,20 +15,32 @@
 import * as xstate from 'xstate';
 import * as covenantTerms from '../machines/covenant-terms';
 import * as duration from '../machines/duration';
+import * as eventData from '../machines/event-data';
+import * as recorder from '../machines/evaluation/recorder';
 import * as eventTypes from '../machines/event-types';
 import * as context from '../machines/traject/context';
+import * as decide from '../machines/traject/decide';
 import * as interpreter from '../machines/traject/interpreter';
 import * as machine from '../machines/traject/machine';
+import * as migration from '../machines/traject/migration';
 import * as status from '../machines/traject/status';
+import * as validators from '../machines/validation/generated-validators';
+import * as messageValidators from './generated-validators';
 
 /** Referenced, so that the bundler keeps every module above (XState declares `sideEffects: false`). */
 export const sharedModules = [
   xstate,
   covenantTerms,
   duration,
+  eventData,
   eventTypes,
+  recorder,
   context,
+  decide,
   interpreter,
   machine,
+  migration,
   status,
+  validators,
+  messageValidators,
 ];

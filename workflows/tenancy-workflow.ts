@@ -35,14 +35,21 @@ import type {
   TrajectSnapshot,
 } from '../machines';
 import { covenantTermProblems } from '../machines/covenant-terms';
-import { ActorSchema, EventInputSchema, eventFingerprint } from '../machines/events';
+import { eventFingerprint } from '../machines/event-data';
 import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { decideCovenantChange } from '../machines/traject/migration';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, statusDigest, toPublicStatus } from '../machines/traject/status';
+// zod-free validators generated from the schemas (scripts/generate-validators.ts): zod stays out of the bundle.
+import {
+  actorValidator,
+  coordinatorEventTypeValidator,
+  eventInputValidator,
+} from '../machines/validation/generated-validators';
 import { perform } from './effects';
 import { FactsFeed } from './facts';
+import { sendEventArgsValidator } from './generated-validators';
 import { covenantChangeRulesFor, patches, rulesFor } from './patches';
 import {
   changeCovenantSignal,
@@ -59,7 +66,6 @@ import {
   type ContinuedState,
   type EraseArgs,
   type EventLogEntry,
-  SendEventArgsSchema,
   type SendEventArgs,
   type TenancyWorkflowInput,
   type TrajectStatus,
@@ -297,7 +303,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
    */
   const check = (raw: SendEventArgs, current = true) => {
     if (isUnencryptedPayload(raw)) throw unencryptedFailure();
-    const args = SendEventArgsSchema.safeParse(raw);
+    const args = sendEventArgsValidator.safeParse(raw);
     if (!args.success) {
       const issues = issuesOf(args.error);
       throw refusalFailure({
@@ -317,7 +323,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     const seen = seenKeys.find((k) => k === idempotencyKey || k.startsWith(`${idempotencyKey}#`));
     // A key from before keys were bound, or any key in a history recorded then: a retry, as it was then.
     if (seen !== undefined && (seen === idempotencyKey || !current)) return null;
-    const envelope = EventInputSchema.safeParse(event);
+    const envelope = eventInputValidator.safeParse(event);
     if (!envelope.success) return decision(); // refused there, with its field problems
     const key = boundKey(idempotencyKey, eventFingerprint(envelope.data));
     if (seen === undefined) return decision(key);
@@ -418,7 +424,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
         'refusal.code': err.type,
         'refusal.rule': refusal?.rule,
         // Only a known event type is logged: whatever else was sent could be personal data.
-        'event.type': EventInputSchema.shape.type.safeParse(args?.event?.type).data ?? 'unknown',
+        'event.type': coordinatorEventTypeValidator.safeParse(args?.event?.type).data ?? 'unknown',
       });
     }
   });
@@ -498,7 +504,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   /** Who asks for erasure, if the covenant lets them; throws the typed refusal. */
   function checkEraser(args: EraseArgs) {
     if (isUnencryptedPayload(args)) throw unencryptedFailure();
-    const actor = ActorSchema.safeParse(args?.actor);
+    const actor = actorValidator.safeParse(args?.actor);
     if (!actor.success) {
       const issues = issuesOf(actor.error);
       throw refusalFailure({

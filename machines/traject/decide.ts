@@ -4,13 +4,9 @@
  */
 import { getNextTransitions } from 'xstate';
 import type { Covenant } from '../covenant';
-import {
-  CoordinatorEventSchema,
-  EventInputSchema,
-  eventDataProblem,
-  type Actor,
-  type CoordinatorEvent,
-} from '../events';
+import { eventDataProblem } from '../event-data';
+import type { Actor, CoordinatorEvent } from '../events';
+import { coordinatorEventValidator, eventInputValidator } from '../validation/generated-validators';
 import type { CoordinatorEventType, Phase, Role } from '../vocabulary';
 import { guardExplanations, withArticle, type GuardName } from './guards';
 import { allowedEvents, phaseOf, type TrajectSnapshot } from './status';
@@ -137,7 +133,7 @@ export function decide(
   at: string,
   options: DecideOptions = {},
 ): Decision {
-  const envelope = EventInputSchema.safeParse(input);
+  const envelope = eventInputValidator.safeParse(input);
   if (!envelope.success) {
     const issues = issuesOf(envelope.error);
     return invalid('schema', describe(issues), issues);
@@ -152,7 +148,7 @@ export function decide(
     checkPermission(covenant, type, actor.role) ?? (options.legacy ? null : checkParty(covenant, actor));
   if (denied) return { ok: false, refusal: denied };
 
-  const parsed = CoordinatorEventSchema.safeParse({ type, actor, at, data: envelope.data.data ?? {} });
+  const parsed = coordinatorEventValidator.safeParse({ type, actor, at, data: envelope.data.data ?? {} });
   if (!parsed.success) {
     const issues = issuesOf(parsed.error);
     return invalid('schema', `${type}: ${describe(issues)}`, issues);

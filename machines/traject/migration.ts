@@ -4,30 +4,16 @@
  * The SDK checks the new covenant against the full schema before it sends it; the engine checks again what would
  * break the traject (another region, terms out of bounds), without the schema, which stays out of the workflow bundle.
  */
-import { z } from 'zod';
 import type { Covenant } from '../covenant';
 import { covenantTermProblems } from '../covenant-terms';
-import { ActorSchema, type CovenantChangedEvent, type CovenantChangeRules } from '../events';
+import type { CovenantChangedEvent, CovenantChangeRules } from '../events';
+import { covenantChangeArgsValidator } from '../validation/generated-validators';
 import { migrationRoles } from './covenant-change';
 import { checkParty, issuesOf, type Refusal } from './decide';
 import { withArticle } from './guards';
 import { phaseOf, type TrajectSnapshot } from './status';
 
-/** What a partner sends to move a traject onto another covenant version. */
-export const CovenantChangeArgsSchema = z
-  .object({
-    actor: ActorSchema,
-    /** The new version of the traject's covenant, whole (it travels with the traject from now on). */
-    covenant: z.record(z.string(), z.unknown()),
-    /** Why: always given, for the partners and the auditor (never logged). */
-    reason: z
-      .string()
-      .trim()
-      .min(3, { message: 'give the reason for the change (at least 3 characters)' })
-      .max(500),
-  })
-  .strict();
-export type CovenantChangeArgs = z.input<typeof CovenantChangeArgsSchema>;
+export type { CovenantChangeArgs } from './covenant-change-args';
 
 export type CovenantChangeDecision =
   { ok: true; event: CovenantChangedEvent } | { ok: false; refusal: Refusal };
@@ -51,7 +37,7 @@ export function decideCovenantChange(
   at: string,
   rules?: CovenantChangeRules,
 ): CovenantChangeDecision {
-  const args = CovenantChangeArgsSchema.safeParse(input);
+  const args = covenantChangeArgsValidator.safeParse(input);
   if (!args.success) {
     const issues = issuesOf(args.error);
     return refused({

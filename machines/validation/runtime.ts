@@ -1,0 +1,406 @@
+/**
+ * Runs the validators that scripts/generate-validators.ts generates from the engine's zod schemas (generated.ts), so
+ * that the workflow bundle checks its input without zod's runtime: zod's library and the schemas' own objects were
+ * evaluated again for every workflow a worker cached (issue 14). This follows zod 4's parse rules for the kinds of
+ * schema the generator accepts (the order of issues, which checks still run after a failed one, optional and default
+ * keys, strict objects), and words its issues as zod's English locale does; test/machines/validators.test.ts holds
+ * both to the same verdict, output and issues.
+ *
+ * Nothing here keeps state between calls and nothing writes to a node, so the nodes can be shared and frozen.
+ */
+
+/** A check on a value that already has its node's type (zod's `checks`). */
+export type Check =
+  | { kind: 'format'; format: string; pattern: RegExp; message?: string }
+  | { kind: 'maxLength'; maximum: number; message?: string }
+  | { kind: 'minLength'; minimum: number; message?: string }
+  | { kind: 'trim' }
+  | { kind: 'lessThan'; value: number; inclusive: boolean; message?: string }
+  | { kind: 'greaterThan'; value: number; inclusive: boolean; message?: string }
+  | { kind: 'int'; message?: string }
+  | { kind: 'custom'; fn: (value: never) => boolean; path?: readonly PropertyKey[]; message?: string };
+
+interface Base {
+  checks?: readonly Check[];
+  /** The schema's own message (zod's `error`), for what it raises itself and for its checks without one. */
+  message?: string;
+}
+
+/** One schema, as the generator writes it. */
+export type Node = Base &
+  (
+    | { kind: 'string' | 'number' | 'boolean' | 'unknown' }
+    | { kind: 'enum' | 'literal'; values: readonly (string | number | boolean | null)[] }
+    | { kind: 'optional'; inner: Node }
+    | { kind: 'default'; inner: Node; value: unknown }
+    | { kind: 'object'; shape: Readonly<Record<string, Node>>; strict: boolean }
+    | { kind: 'array'; element: Node }
+    | { kind: 'record'; value: Node }
+    | { kind: 'discriminatedUnion'; discriminator: string; options: Readonly<Record<string, Node>> }
+  );
+
+/** An issue as zod reports it, the fields the engine reads. */
+export interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+export type SafeParseResult<T> =
+  | { success: true; data: T; error?: undefined }
+  | { success: false; data?: undefined; error: { issues: Issue[] } };
+
+/** A generated validator: the `safeParse` of the schema it was generated from. */
+export interface Validator<T> {
+  safeParse(input: unknown): SafeParseResult<T>;
+}
+
+/** An issue while parsing: `stop` false lets later checks run (zod's `continue: true`), `hard` stops even those. */
+interface Raw {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  stop: boolean;
+  hard?: boolean;
+}
+
+interface Payload {
+  value: unknown;
+  issues: Raw[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isPlainObject(o: unknown): o is Record<string, unknown> {
+  if (!isObject(o)) return false;
+  const ctor = (o as { constructor?: unknown }).constructor;
+  if (ctor === undefined || typeof ctor !== 'function') return true;
+  const prototype = (ctor as { prototype?: unknown }).prototype;
+  if (!isObject(prototype)) return false;
+  return Object.prototype.hasOwnProperty.call(prototype, 'isPrototypeOf');
+}
+
+function parsedType(data: unknown): string {
+  if (typeof data === 'number') return Number.isNaN(data) ? 'nan' : 'number';
+  if (typeof data === 'object') {
+    if (data === null) return 'null';
+    if (Array.isArray(data)) return 'array';
+    const ctor = (data as { constructor?: { name?: string } }).constructor;
+    if (Object.getPrototypeOf(data) !== Object.prototype && 'constructor' in data && ctor)
+      return String(ctor.name);
+  }
+  return typeof data;
+}
+
+function typeName(type: string, input?: unknown): string {
+  if (type === 'number' && typeof input === 'number' && !Number.isFinite(input)) return String(input);
+  return type === 'nan' ? 'NaN' : type;
+}
+
+const primitive = (v: unknown) => (typeof v === 'string' ? `"${v}"` : `${String(v)}`);
+
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
+const lengthOrigin = (v: unknown) =>
+  Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : 'unknown';
+const units: Record<string, string> = { string: 'characters', array: 'items' };
+
+function tooBig(origin: string, bound: number, inclusive: boolean) {
+  const adj = inclusive ? '<=' : '<';
+  return units[origin]
+    ? `Too big: expected ${origin} to have ${adj}${bound} ${units[origin]}`
+    : `Too big: expected ${origin} to be ${adj}${bound}`;
+}
+
+function tooSmall(origin: string, bound: number, inclusive: boolean) {
+  const adj = inclusive ? '>=' : '>';
+  return units[origin]
+    ? `Too small: expected ${origin} to have ${adj}${bound} ${units[origin]}`
+    : `Too small: expected ${origin} to be ${adj}${bound}`;
+}
+
+const invalidType = (expected: string, input: unknown) =>
+  `Invalid input: expected ${expected}, received ${typeName(parsedType(input), input)}`;
+
+const aborted = (p: Payload, from = 0) => p.issues.slice(from).some((i) => i.stop);
+const hardStopped = (p: Payload) => p.issues.some((i) => i.hard);
+
+function runCheck(check: Check, node: Node, p: Payload): void {
+  const own = (check as { message?: string }).message ?? node.message;
+  const push = (code: string, fallback: string, stop = false, extra: Partial<Raw> = {}) =>
+    p.issues.push({ code, path: [], message: own ?? fallback, stop, ...extra });
+  const value = p.value as never;
+  switch (check.kind) {
+    case 'format':
+      if (!check.pattern.test(value))
+        push(
+          'invalid_format',
+          check.format === 'regex'
+            ? `Invalid string: must match pattern ${check.pattern.toString()}`
+            : `Invalid ${check.format === 'datetime' ? 'ISO datetime' : check.format}`,
+        );
+      return;
+    case 'maxLength': {
+      const v = value as string | unknown[];
+      const length = typeof v === 'string' && v.length > check.maximum ? codePoints(v) : v.length;
+      if (length > check.maximum) push('too_big', tooBig(lengthOrigin(v), check.maximum, true));
+      return;
+    }
+    case 'minLength': {
+      const v = value as string | unknown[];
+      const length = typeof v === 'string' ? codePoints(v) : v.length;
+      if (length < check.minimum) push('too_small', tooSmall(lengthOrigin(v), check.minimum, true));
+      return;
+    }
+    case 'trim':
+      p.value = (value as string).trim();
+      return;
+    case 'lessThan':
+      if (!(check.inclusive ? value <= check.value : value < check.value))
+        push('too_big', tooBig('number', check.value, check.inclusive));
+      return;
+    case 'greaterThan':
+      if (!(check.inclusive ? value >= check.value : value > check.value))
+        push('too_small', tooSmall('number', check.value, check.inclusive));
+      return;
+    case 'int':
+      if (!Number.isInteger(value)) push('invalid_type', invalidType('int', value), true, { hard: true });
+      else if (!Number.isSafeInteger(value) && (value as number) > 0)
+        push('too_big', tooBig('int', Number.MAX_SAFE_INTEGER, true));
+      else if (!Number.isSafeInteger(value))
+        push('too_small', tooSmall('int', Number.MIN_SAFE_INTEGER, true));
+      return;
+    case 'custom':
+      if (!check.fn(value)) push('custom', 'Invalid input', false, { path: [...(check.path ?? [])] });
+      return;
+  }
+}
+
+function runChecks(node: Node, p: Payload): void {
+  let stopped = aborted(p);
+  for (const check of node.checks ?? []) {
+    if (check.kind === 'maxLength' || check.kind === 'minLength') {
+      // zod runs length checks on anything with a length, unless an issue stopped them outright.
+      const v = p.value as { length?: unknown } | null | undefined;
+      if (hardStopped(p) || v === null || v === undefined || v.length === undefined) continue;
+    } else if (stopped) continue;
+    const before = p.issues.length;
+    runCheck(check, node, p);
+    if (!stopped) stopped = aborted(p, before);
+  }
+}
+
+const prefix = (key: PropertyKey, issues: Raw[]) => issues.map((i) => ({ ...i, path: [key, ...i.path] }));
+
+/** zod's `optin`/`optout`: whether an object may lack the key, and what an absent key becomes. */
+const optIn = (n: Node): 'optional' | 'defaulted' | undefined =>
+  n.kind === 'default'
+    ? 'defaulted'
+    : n.kind === 'optional'
+      ? optIn(n.inner) === 'defaulted'
+        ? 'defaulted'
+        : 'optional'
+      : undefined;
+const optOut = (n: Node): 'optional' | undefined => (n.kind === 'optional' ? 'optional' : undefined);
+
+function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void {
+  const input = p.value;
+  if (!isObject(input)) {
+    p.issues.push({
+      code: 'invalid_type',
+      path: [],
+      message: node.message ?? invalidType('object', input),
+      stop: true,
+    });
+    return;
+  }
+  const out: Record<string, unknown> = {};
+  p.value = out;
+  for (const key of Object.keys(node.shape)) {
+    if (key === '__proto__') continue;
+    const field = node.shape[key]!;
+    const r = run(field, input[key]);
+    const present = key in input;
+    const optin = optIn(field);
+    const optional = optOut(field) === 'optional';
+    if (!present && optional && optin === 'optional') continue;
+    if (r.issues.length) {
+      if (optin !== undefined && optional && !present) continue;
+      p.issues.push(...prefix(key, r.issues));
+    }
+    if (!present && optin === undefined) {
+      if (!r.issues.length)
+        p.issues.push({
+          code: 'invalid_type',
+          path: [key],
+          message: invalidType('nonoptional', undefined),
+          stop: true,
+        });
+      continue;
+    }
+    if (r.value === undefined) {
+      if (present || (optin === 'defaulted' && !optional)) out[key] = undefined;
+    } else out[key] = r.value;
+  }
+  if (!node.strict) return;
+  const unknown: string[] = [];
+  // for…in, as zod: an own `__proto__` key from JSON.parse is listed too.
+  for (const key in input) if (!Object.prototype.hasOwnProperty.call(node.shape, key)) unknown.push(key);
+  if (unknown.length)
+    p.issues.push({
+      code: 'unrecognized_keys',
+      path: [],
+      keys: unknown,
+      message:
+        node.message ??
+        `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map(primitive).join(', ')}`,
+      stop: false,
+    });
+}
+
+function parse(node: Node, p: Payload): void {
+  const input = p.value;
+  const wrong = (expected: string) =>
+    p.issues.push({
+      code: 'invalid_type',
+      path: [],
+      message: node.message ?? invalidType(expected, input),
+      stop: true,
+    });
+  switch (node.kind) {
+    case 'string':
+      if (typeof input !== 'string') wrong('string');
+      return;
+    case 'number':
+      if (typeof input !== 'number' || !Number.isFinite(input)) wrong('number');
+      return;
+    case 'boolean':
+      if (typeof input !== 'boolean') wrong('boolean');
+      return;
+    case 'unknown':
+      return;
+    case 'enum':
+    case 'literal':
+      if (!node.values.includes(input as never))
+        p.issues.push({
+          code: 'invalid_value',
+          path: [],
+          message:
+            node.message ??
+            (node.values.length === 1
+              ? `Invalid input: expected ${primitive(node.values[0])}`
+              : `Invalid option: expected one of ${node.values.map(primitive).join('|')}`),
+          stop: true,
+        });
+      return;
+    case 'optional':
+      if (input === undefined && optIn(node.inner) !== 'defaulted') return;
+      if (input === undefined) {
+        const r = run(node.inner, input);
+        p.value = r.value;
+        p.issues.push(...r.issues);
+        return;
+      }
+      parseInto(node.inner, p);
+      return;
+    case 'default':
+      if (input === undefined) {
+        p.value = JSON.parse(JSON.stringify(node.value)) as unknown;
+        return;
+      }
+      parseInto(node.inner, p);
+      if (p.value === undefined) p.value = JSON.parse(JSON.stringify(node.value)) as unknown;
+      return;
+    case 'object':
+      parseObject(node, p);
+      return;
+    case 'array': {
+      if (!Array.isArray(input)) return void wrong('array');
+      const out: unknown[] = Array(input.length);
+      p.value = out;
+      input.forEach((item, i) => {
+        const r = run(node.element, item);
+        p.issues.push(...prefix(i, r.issues));
+        out[i] = r.value;
+      });
+      return;
+    }
+    case 'record': {
+      if (!isPlainObject(input)) return void wrong('record');
+      const out: Record<string, unknown> = {};
+      p.value = out;
+      for (const key of Object.keys(input)) {
+        if (key === '__proto__') continue;
+        const r = run(node.value, input[key]);
+        p.issues.push(...prefix(key, r.issues));
+        out[key] = r.value;
+      }
+      return;
+    }
+    case 'discriminatedUnion': {
+      if (!isObject(input)) return void wrong('object');
+      const tag = input[node.discriminator];
+      const option =
+        typeof tag === 'string' && Object.prototype.hasOwnProperty.call(node.options, tag)
+          ? node.options[tag]
+          : undefined;
+      if (option) return void parseInto(option, p);
+      p.issues.push({
+        code: 'invalid_union',
+        path: [node.discriminator],
+        message:
+          node.message ??
+          `Invalid discriminator value. Expected ${Object.keys(node.options)
+            .map((o) => `'${o}'`)
+            .join(' | ')}`,
+        stop: true,
+      });
+      return;
+    }
+  }
+}
+
+/** Parses into an existing payload (zod's `_zod.run`): the node's own parse, then its checks. */
+function parseInto(node: Node, p: Payload): void {
+  parse(node, p);
+  if (node.checks?.length) runChecks(node, p);
+}
+
+function run(node: Node, value: unknown): Payload {
+  const p: Payload = { value, issues: [] };
+  parseInto(node, p);
+  return p;
+}
+
+/** The validator of one generated node, typed as the schema's output. */
+export function validator<T>(node: Node): Validator<T> {
+  return {
+    safeParse(input: unknown): SafeParseResult<T> {
+      const p = run(node, input);
+      if (p.issues.length === 0) return { success: true, data: p.value as T };
+      return {
+        success: false,
+        error: {
+          issues: p.issues.map(({ code, path, message, keys }) => ({
+            code,
+            path,
+            message,
+            ...(keys ? { keys } : {}),
+          })),
+        },
+      };
+    },
+  };
+}
