@@ -30,7 +30,8 @@ export interface Variant {
   workflowType: string;
   workflowId(trajectRef: string): string;
   startArgs(trajectRef: string, covenant: Covenant): [unknown];
-  update: UpdateDefinition<CommonStatus, [{ event: unknown }], string>;
+  /** Its answer is not read: the engine's is a receipt, the baseline's a status (the result counts the events). */
+  update: UpdateDefinition<unknown, [{ event: unknown }], string>;
   /** Its client and worker encrypt every payload (the benchmark's own key ring). */
   encrypted?: boolean;
 }

@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { TenancyActivities } from '../activities';
 import { workflowBundleOptions } from '../platform/workflow-bundle';
+import { readModelSinks } from './facts-sink';
 
 /** Bundles the workflow code; do it once per process and hand the bundle to every worker. */
 export function bundleTenancyWorkflows(): Promise<WorkflowBundle> {
@@ -44,6 +45,7 @@ export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: options.activities,
+    sinks: readModelSinks(options.activities.recordTrajectFacts),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

@@ -6,9 +6,15 @@
  *
  * The feed never holds the traject up: a write runs beside the effects, a store that is down is retried for an hour
  * and then logged (the next change writes everything again).
+ *
+ * Since the lean-history patch a write goes through the worker's `readModel` sink instead: a sink call is no history
+ * event (each local activity was a marker of about 400 bytes, a third of what the engine's history held beyond the
+ * baseline's) and is not repeated when a history replays. It is not durable, so as the run ends (the traject closes,
+ * or continues as new) the feed is sealed: the last facts go through the local activity once more, and the run waits
+ * for that write as it did for every write before.
  */
-import { log, proxyLocalActivities } from '@temporalio/workflow';
-import type { TenancyActivities } from '../activities/types';
+import { log, proxyLocalActivities, proxySinks, type Sinks } from '@temporalio/workflow';
+import type { FactsInput, TenancyActivities } from '../activities/types';
 import type { TrajectEvent } from '../machines';
 import type { TrajectFacts } from '../machines/evaluation/facts';
 import { FactsRecorder, type FactsRegistration } from '../machines/evaluation/recorder';
@@ -25,6 +31,15 @@ const { recordTrajectFacts } = proxyLocalActivities<TenancyActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+/** The worker's side of the feed (worker/facts-sink.ts): writes the facts as the activity does, retrying in memory. */
+export interface ReadModelSinks extends Sinks {
+  readModel: {
+    recordFacts(input: FactsInput): void;
+  };
+}
+
+const { readModel } = proxySinks<ReadModelSinks>();
+
 /** The facts without their `asOf`, which moves with every event: a write is made only when something else changed. */
 const changeKey = (facts: TrajectFacts) => JSON.stringify({ ...facts, asOf: '' });
 
@@ -33,22 +48,38 @@ export class FactsFeed {
   private writing = false;
   /** The event number of a change that came while a write was under way. */
   private waitingSeq: number | undefined;
+  /** Through the sink (lean-history) until sealed; through the local activity always before the patch. */
+  private durable: boolean;
+  /** The event number of the facts last sent through the sink, not yet written durably. */
+  private unsealedSeq: number | undefined;
 
   private constructor(
     private readonly workflowId: string,
     private readonly recorder: FactsRecorder,
+    throughSink: boolean,
   ) {
     this.sentKey = '';
+    this.durable = !throughSink;
   }
 
-  /** A new traject's feed, from its registration and its first snapshot. */
-  static start(workflowId: string, registration: FactsRegistration, snapshot: TrajectSnapshot): FactsFeed {
-    return new FactsFeed(workflowId, new FactsRecorder({ registration }, snapshot));
+  /** A new traject's feed, from its registration and its first snapshot; `throughSink` under lean-history. */
+  static start(
+    workflowId: string,
+    registration: FactsRegistration,
+    snapshot: TrajectSnapshot,
+    throughSink: boolean,
+  ): FactsFeed {
+    return new FactsFeed(workflowId, new FactsRecorder({ registration }, snapshot), throughSink);
   }
 
   /** The next run's feed, from the facts the previous run carried over (already written by it). */
-  static resume(workflowId: string, carried: TrajectFacts, snapshot: TrajectSnapshot): FactsFeed {
-    const feed = new FactsFeed(workflowId, new FactsRecorder({ carried }, snapshot));
+  static resume(
+    workflowId: string,
+    carried: TrajectFacts,
+    snapshot: TrajectSnapshot,
+    throughSink: boolean,
+  ): FactsFeed {
+    const feed = new FactsFeed(workflowId, new FactsRecorder({ carried }, snapshot), throughSink);
     feed.sentKey = changeKey(carried);
     return feed;
   }
@@ -58,9 +89,23 @@ export class FactsFeed {
     return this.recorder.facts;
   }
 
-  /** No write under way or waiting: the run may end. */
+  /** No write under way or waiting, none only in the sink: the run may end. */
   get settled(): boolean {
-    return !this.writing && this.waitingSeq === undefined;
+    return !this.writing && this.waitingSeq === undefined && this.unsealedSeq === undefined;
+  }
+
+  /**
+   * The run is ending: from now on every write is durable, starting with the facts the sink sent last. The run waits
+   * for `settled`.
+   */
+  seal(): void {
+    if (this.durable) return;
+    this.durable = true;
+    const seq = this.unsealedSeq;
+    this.unsealedSeq = undefined;
+    if (seq === undefined) return;
+    this.sentKey = '';
+    this.flush(seq);
   }
 
   /** One machine step of the traject. */
@@ -77,9 +122,14 @@ export class FactsFeed {
     const key = changeKey(this.recorder.facts);
     if (key === this.sentKey) return;
     this.sentKey = key;
-    this.writing = true;
     // A copy: the recorder goes on changing its facts while the write waits.
     const facts = JSON.parse(JSON.stringify(this.recorder.facts)) as TrajectFacts;
+    if (!this.durable) {
+      readModel.recordFacts({ workflowId: this.workflowId, seq, facts });
+      this.unsealedSeq = seq;
+      return;
+    }
+    this.writing = true;
     recordTrajectFacts({ workflowId: this.workflowId, seq, facts }).then(
       () => this.done(),
       (err: unknown) => {

@@ -90,10 +90,15 @@ export interface TrajectStatus extends PublicStatus {
  * full status stays one query away (`statusQuery`; the SDK's `send` fetches it): an update's result is stored in the
  * history for the traject's life, and the whole status in every one made up half of a traject's history.
  */
-export interface UpdateReceipt extends Pick<TrajectStatus, 'phase' | 'updatedAt' | 'allowedEvents'> {
-  counters: WorkflowCounters;
-  deliveriesPending: number;
+export interface UpdateReceipt extends Pick<TrajectStatus, 'phase' | 'updatedAt'> {
   statusDigest: string;
+  /**
+   * Only in receipts recorded before the lean-history patch: what the status itself says (the SDK's `send` queries
+   * it), stored again in every receipt for the traject's life.
+   */
+  allowedEvents?: TrajectStatus['allowedEvents'];
+  counters?: WorkflowCounters;
+  deliveriesPending?: number;
 }
 
 /** Whether an update's result is a receipt (a traject started after the slim-history patch) or a whole status. */

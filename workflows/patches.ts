@@ -20,6 +20,13 @@ export const patches = {
   readModel: 'evaluation-read-model',
   /** A covenant change closes the escalations its terms make no longer late; issue 15. */
   escalationsFollowTerms: 'escalations-follow-terms',
+  /**
+   * A leaner history still (issue 14), in one patch because every patch id costs a marker and a growing
+   * TemporalChangeVersion upsert: update receipts and the run's result hold only phase, time and status digest; the
+   * read model is fed through a worker sink (no history event) with one durable write as the run ends; a timer's
+   * summary is its machine id only. Decided once per run, at its start.
+   */
+  leanHistory: 'lean-history',
 } as const;
 
 /**

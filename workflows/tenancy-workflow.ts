@@ -134,6 +134,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   // Decided once, at the start of the run: a run recorded before the patch keeps its full update results, its
   // upserts and its limit all its life.
   const slim = patched(patches.slimHistory);
+  const lean = slim && patched(patches.leanHistory);
   const historyLimit = input.historyLimit ?? (slim ? DEFAULT_HISTORY_LIMIT : LEGACY_HISTORY_LIMIT);
   const { workflowId } = workflowInfo();
 
@@ -155,6 +156,17 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   /** The read model's feed (patches.readModel); absent in a traject that does not feed it. */
   let feed: FactsFeed | undefined;
   const feedSettled = () => feed?.settled ?? true;
+  /**
+   * The run is ending: every handler finished and the read model's writes done. Under lean-history the feed is sealed
+   * first (its last facts written durably, see FactsFeed.seal); a run from before waits as it always did.
+   */
+  const settled = async () => {
+    if (lean) {
+      await condition(allHandlersFinished);
+      feed?.seal();
+    }
+    await condition(() => allHandlersFinished() && feedSettled());
+  };
 
   const status = (): TrajectStatus => ({
     ...toPublicStatus(snapshot),
@@ -166,6 +178,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   const answer = (): TrajectStatus | UpdateReceipt => {
     if (!slim) return status();
     const s = toPublicStatus(snapshot);
+    if (lean) return { phase: s.phase, updatedAt: s.updatedAt, statusDigest: statusDigest(s) };
     return {
       phase: s.phase,
       updatedAt: s.updatedAt,
@@ -189,7 +202,8 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     running.set(timer.id, scope);
     const delay = Math.max(1, Date.parse(timer.fireAt) - Date.now());
     scope
-      .run(() => sleep(delay, { summary: `${timer.id} ${timer.event.type}` }))
+      // The timeline needs only the machine's timer id (the first word), which names the event too.
+      .run(() => sleep(delay, { summary: lean ? timer.id : `${timer.id} ${timer.event.type}` }))
       .then(
         () => {
           if (running.get(timer.id) !== scope) return;
@@ -364,7 +378,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     published = '';
     publishSearchAttributes();
     if (input.continued.facts && patched(patches.readModel))
-      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot);
+      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot, lean);
   } else {
     assertCovenantTerms(input.aanmelding?.covenant);
     const at = now();
@@ -376,11 +390,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     snapshot = first.snapshot;
     pending = [];
     if (patched(patches.readModel))
-      feed = FactsFeed.start(
-        workflowId,
-        { ...input.aanmelding, registeredAt: at },
-        first.snapshot,
-      );
+      feed = FactsFeed.start(workflowId, { ...input.aanmelding, registeredAt: at }, first.snapshot, lean);
     apply(first, at);
     record({
       at,
@@ -543,12 +553,12 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     }
     // Erased: nothing more is delivered about the client; the traject ends (its data key goes next).
     if (erasedAt !== undefined) {
-      await condition(() => allHandlersFinished() && feedSettled());
+      await settled();
       closing = true;
       return status();
     }
     if (shouldContinueAsNew(historyLimit)) {
-      await condition(() => allHandlersFinished() && feedSettled());
+      await settled();
       const carried: ContinuedState = {
         snapshot: trajectMachine.getPersistedSnapshot(snapshot),
         timers: pending,
@@ -562,7 +572,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       return continueAsNew<typeof tenancyWorkflow>({ ...input, continued: carried });
     }
     if (snapshot.status !== 'active' && effects.length === 0) {
-      await condition(() => allHandlersFinished() && feedSettled());
+      await settled();
       if (effects.length === 0) {
         closing = true;
         return status();

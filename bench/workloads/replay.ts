@@ -7,6 +7,7 @@
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { replaySinks } from '../../platform/workflow-bundle';
 import { elapsedMs } from '../stats';
 
 /** At least this many runs per pass. */
@@ -37,6 +38,7 @@ export async function replayPass(
     {
       workflowBundle: bundle,
       replayName: `bench-replay-${pass}`,
+      sinks: replaySinks,
       ...(dataConverter ? { dataConverter } : {}),
     },
     batch,

@@ -4,7 +4,7 @@
  */
 import type { PayloadCodec } from '@temporalio/common';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { workflowBundleOptions } from '../../platform/workflow-bundle';
+import { replaySinks, workflowBundleOptions } from '../../platform/workflow-bundle';
 import type { HistoryChain } from './history-file';
 
 export interface ReplayOutcome {
@@ -97,6 +97,7 @@ export async function replayHistories(
     {
       workflowBundle,
       replayName: 'tidw-replay',
+      sinks: replaySinks,
       ...(options.codec ? { dataConverter: { payloadCodecs: [options.codec] } } : {}),
     },
     runs.map(({ workflowId, history }) => ({ workflowId, history })),

@@ -109,7 +109,7 @@ test('seven trajects run as workflows: the report read from the read model has t
     { region: 'almere', period: '2054-H1' },
   );
   let report = reportFromStore(store, { region: 'almere', period: '2054-H1', asOf });
-  // The last writes are local activities of the last workflow tasks: give them a moment.
+  // The last writes are the worker sink's (or local activities) of the last workflow tasks: give them a moment.
   for (let i = 0; i < 50 && JSON.stringify(report.scenarios[0]!.whole) !== JSON.stringify(expected); i++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     report = reportFromStore(store, { region: 'almere', period: '2054-H1', asOf });

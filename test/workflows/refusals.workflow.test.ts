@@ -126,9 +126,11 @@ test('a send retried with the same idempotency key is taken once', async () => {
       },
     ] as const;
     const first = await driver.handle.executeUpdate(sendEventUpdate, { args: [...args] });
+    const afterFirst = await driver.handle.query(statusQuery);
     const again = await driver.handle.executeUpdate(sendEventUpdate, { args: [...args] });
-    expect(again.counters.events).toBe(first.counters.events);
     expect(again.phase).toBe('urgentie');
+    expect(again.updatedAt).toBe(first.updatedAt);
+    expect((await driver.handle.query(statusQuery)).counters.events).toBe(afterFirst.counters.events);
     const log = await driver.handle.query(eventsQuery);
     expect(log.filter((e) => e.type === 'URGENTIE_AANGEVRAAGD')).toHaveLength(1);
     await driver.handle.terminate('test finished');
