@@ -5,7 +5,7 @@
  * zod gives. Valid samples come from the machine's path generator and full examples of each event's data; invalid
  * ones are made from every valid one by putting a wrong value at each of its fields, dropping it, and adding keys.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
@@ -26,7 +26,6 @@ import {
   eventInputValidator,
 } from '../../machines/validation/generated-validators';
 import type { Validator } from '../../machines/validation/runtime';
-import { outputs, render } from '../../scripts/generate-validators';
 import { sendEventArgsValidator } from '../../workflows/generated-validators';
 import { SendEventArgsSchema } from '../../workflows/send-event-args';
 import { goodIndicators, type SendEvent } from '../support/model';
@@ -236,8 +235,15 @@ test('a covenant change and the arguments of a send: the same as zod, the reason
   ).toBeGreaterThan(10);
 });
 
-test('the committed validators are what the schemas generate now', async () => {
-  for (const output of outputs) {
-    expect(readFileSync(join(__dirname, '..', '..', output.file), 'utf8')).toBe(await render(output));
-  }
+test('the committed validators are what the schemas generate now', () => {
+  // The generator runs as npm run build runs it, in a process of its own: prettier, which formats its output, loads
+  // its plugins by dynamic import, which jest's module sandbox refuses.
+  const root = join(__dirname, '..', '..');
+  const check = spawnSync(
+    process.execPath,
+    ['-r', './scripts/ts-require.js', 'scripts/generate-validators.ts', '--check'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  expect(check.stderr).toBe('');
+  expect(check.status).toBe(0);
 });
