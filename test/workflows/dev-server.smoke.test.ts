@@ -37,9 +37,12 @@ test('a traject runs on the dev server: registration, consent, status', async ()
     ],
   });
   expect((await handle.query(statusQuery)).phase).toBe('aanmelding');
-  const status = await handle.executeUpdate(sendEventUpdate, {
+  // The update answers with a receipt (phase, time, digest); what may happen next is the status query's.
+  const receipt = await handle.executeUpdate(sendEventUpdate, {
     args: [{ event: { type: 'INSTEMMING_GEGEVEN', actor: actorFor(covenant, 'client') } }],
   });
+  expect(receipt.phase).toBe('urgentie');
+  const status = await handle.query(statusQuery);
   expect(status.phase).toBe('urgentie');
   expect(status.allowedEvents).toContain('URGENTIE_AANGEVRAAGD');
   const described = await handle.describe();
