@@ -90,6 +90,16 @@ function listableRegions(engine: Engine, actor: Actor): string[] | undefined {
   return engine.sdk.regions.filter((r) => isParty(engine.sdk.covenant(r), actor.organisation));
 }
 
+/**
+ * The regions a list or count covers: the one asked for if the caller may see it (else none), or all it may see;
+ * undefined means all (an auditor). List and counts share it, so a count is over what the list would show.
+ */
+function scopedRegions(engine: Engine, actor: Actor, region: string | undefined): string[] | undefined {
+  const visible = listableRegions(engine, actor);
+  if (!region) return visible;
+  return !visible || visible.includes(region) ? [region] : [];
+}
+
 const CursorSchema = z.object({ r: z.number().int().min(0), t: z.string().optional() }).strict();
 type Cursor = z.infer<typeof CursorSchema>;
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -148,12 +158,9 @@ export const trajectenRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     },
     async (request) => {
       const q = request.query;
-      const visible = listableRegions(engine, actorOf(request));
-      const regions: Array<string | undefined> = q.region
-        ? !visible || visible.includes(q.region)
-          ? [q.region]
-          : []
-        : (visible ?? [undefined]);
+      const regions: Array<string | undefined> = scopedRegions(engine, actorOf(request), q.region) ?? [
+        undefined,
+      ];
       const cursor = parseCursor(q.cursor);
       if (cursor.r >= regions.length) return { items: [] };
       const region = regions[cursor.r];
@@ -187,9 +194,7 @@ export const trajectenRoutes: FastifyPluginAsyncZod<{ engine: Engine }> = async 
     },
     async (request) => {
       const q = request.query;
-      // The same scope as the list: an auditor everything, a party the covenants it is a party of.
-      const visible = listableRegions(engine, actorOf(request));
-      const regions = q.region ? (!visible || visible.includes(q.region) ? [q.region] : []) : visible;
+      const regions = scopedRegions(engine, actorOf(request), q.region);
       if (regions && regions.length === 0) {
         return {
           total: 0,
