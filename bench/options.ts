@@ -44,7 +44,7 @@ const OptionsSchema = z
       }),
     caseload: count(5000, 100_000).describe('open trajecten of the organisation whose Mijn werk is timed'),
     'caseload-requests': count(40, 10_000).describe('Mijn werk requests timed'),
-    'capacity-seconds': count(120, 86_400).describe('seconds each variant may take to open its trajects'),
+    'capacity-seconds': count(420, 86_400).describe('seconds each variant may take to open its trajects'),
     'capacity-concurrency': count(64, 1_000).describe('trajects the capacity workload opens at once'),
     only: z
       .string()
@@ -89,7 +89,7 @@ export const usage = `npm run bench -- [options]
   --duration S      seconds of latency measurement per variant (default 16)
   --histories H     three-year trajects per variant for history size and replay (default 8)
   --capacity LIST   open trajects to hold for the memory figures (default 1000,10000)
-  --capacity-seconds S  time box per variant for opening them (default 120)
+  --capacity-seconds S  time box per variant for opening them (default 420)
   --capacity-concurrency C  trajects opened at once for them (default 64; lower on a loaded machine, where a
                     worker that cannot keep up lets workflow tasks time out)
   --caseload N      open trajecten of one organisation for the Mijn werk timing (default 5000)
