@@ -1,6 +1,8 @@
 /** What every page of the web app is given, and the signed-in user a page works for. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BaseClient } from 'openid-client';
 import type { TenancyClient } from '../../client';
+import type { ConcernStore } from '../../client/concerns';
 import type { DevIssuerKey } from '../../platform/dev-issuer';
 import type { GatewayConfig } from '../config';
 import type { Caller, VerifyBearer } from '../identity';
@@ -17,8 +19,12 @@ export interface WebOptions {
   /** How callers are authenticated: the audience, and the external issuer with the web app's client, if any. */
   auth: GatewayConfig['auth'];
   dataDir: string;
+  /** Where a neighbour's concern is stored, sealed; none without a key ring. */
+  concerns?: ConcernStore;
   /** The clock of the concern routing (tests fix it). */
   now?: () => Date;
+  /** The identity provider's client for the web app (set by the plugin when TIDW_OIDC_CLIENT_ID is). */
+  oidc?: () => Promise<BaseClient>;
 }
 
 export interface SignedIn {
