@@ -173,6 +173,17 @@ describe('a Saturday concern, answered by the care provider on call', () => {
   });
 });
 
+test('an answer posted without the CSRF token of its form is refused', async () => {
+  const answer = await fetch(`${suite.base}/zorgen/6f1c1f55-8a3b-4c55-9a57-2f9b1b1d3e0a/antwoord`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'status=opgepakt',
+    redirect: 'manual',
+  });
+  expect(answer.status).toBe(403);
+  expect(await answer.text()).toContain('Dit formulier is verlopen');
+});
+
 describe('a session through the identity provider', () => {
   let provider: TestProvider;
   let gateway: RunningGateway;
