@@ -74,6 +74,16 @@ export class TrajectNotFound extends TidwError {
   }
 }
 
+/** Thrown when there is no neighbour's concern under an id (never stored, or its line was removed). */
+export class ConcernNotFound extends TidwError {
+  readonly code = 'ConcernNotFound';
+  override readonly name = 'ConcernNotFound';
+  readonly refused = true;
+  constructor(readonly concernId: string) {
+    super(`no concern ${concernId}`);
+  }
+}
+
 /** Thrown when no covenant migration runs or ran under the id asked for. */
 export class MigrationNotFound extends TidwError {
   readonly code = 'MigrationNotFound';

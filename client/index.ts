@@ -36,6 +36,7 @@ export {
   IdempotencyKeyReused,
   TrajectNotFound,
   MigrationNotFound,
+  ConcernNotFound,
   TrajectAlreadyExists,
   InvalidInput,
   KeyNotAvailable,
@@ -45,6 +46,24 @@ export {
   type FieldProblem,
 } from './errors';
 export { type AccessExport } from './tenancy-client';
+export {
+  ConcernStore,
+  routeConcern,
+  ConcernAnswerSchema,
+  ConcernFilterSchema,
+  ConcernIdSchema,
+  ConcernOutcomeSchema,
+  ConcernStatusSchema,
+  ON_CALL_RESPONSE_MS,
+  type Concern,
+  type ConcernAnswer,
+  type ConcernAnswered,
+  type ConcernFilter,
+  type ConcernOutcome,
+  type ConcernRouting,
+  type ConcernState,
+  type OpenedConcern,
+} from './concerns';
 export { loadEncryption, type Encryption } from '../platform/privacy/config';
 export { generateKeyRing, saveKeyRing, KeyRing } from '../platform/privacy/keyring';
 export {

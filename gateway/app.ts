@@ -11,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { TenancyClient } from '../client';
+import { ConcernStore } from '../client/concerns';
 import type { DevIssuerKey } from '../platform/dev-issuer';
 import type { ProcessingLog } from '../platform/processing-log';
 import type { GatewayConfig } from './config';
@@ -23,6 +24,7 @@ import { openApiPlugin } from './plugins/openapi';
 import { problemsPlugin } from './plugins/problems';
 import { processingLogPlugin } from './plugins/processing-log';
 import { auditRoutes } from './routes/audit';
+import { concernRoutes } from './routes/concerns';
 import { covenantRoutes } from './routes/covenants';
 import { reportRoutes } from './routes/reports';
 import { READ_MODEL_FILE } from '../platform/read-model';
@@ -40,6 +42,8 @@ export interface GatewayDependencies {
   devIssuer?: { key: DevIssuerKey; issuer: string };
   /** Request logs; omitted: none. */
   logger?: Logger;
+  /** The clock that routes a neighbour's concern (tests fix it to a Saturday); omitted: the wall clock. */
+  now?: () => Date;
 }
 
 /** Request logs name the route, never its values (no references, no query strings, no addresses). */
@@ -120,6 +124,10 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
   await app.register(covenantRoutes, { engine });
   await app.register(reportRoutes, { engine, readModelFile: join(config.dataDir, READ_MODEL_FILE) });
   await app.register(migrationRoutes, { engine });
+  // Neighbours' concerns are sealed with the engine's key ring; without one, none is stored.
+  const keyring = deps.sdk.encryption?.keyring;
+  const concerns = keyring ? new ConcernStore(config.dataDir, keyring) : undefined;
+  await app.register(concernRoutes, { concerns });
   await app.register(webPlugin, {
     gateway: app,
     sdk: deps.sdk,
@@ -127,6 +135,8 @@ export async function buildGateway(deps: GatewayDependencies): Promise<FastifyIn
     ...(deps.devIssuer ? { devIssuer: deps.devIssuer } : {}),
     auth: config.auth,
     dataDir: config.dataDir,
+    ...(concerns ? { concerns } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
   });
   return app;
 }

@@ -33,6 +33,7 @@ export const statusByCode: Readonly<Record<string, number>> = {
   RoleNotPermitted: 403,
   TrajectNotFound: 404,
   MigrationNotFound: 404,
+  ConcernNotFound: 404,
   NotFound: 404,
   TrajectAlreadyExists: 409,
   NotAllowedInPhase: 409,

@@ -31,6 +31,8 @@ export interface StartGatewayOptions {
   logger?: Logger;
   /** Overrides the configuration read from the environment (tests). */
   config?: Partial<GatewayConfig>;
+  /** The clock that routes a neighbour's concern (tests); omitted: the wall clock. */
+  now?: () => Date;
 }
 
 /** Starts the gateway; undefined when TIDW_HTTP_PORT is 0 (no HTTP door). */
@@ -47,6 +49,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     processingLog,
     ...(devKey ? { devIssuer: { key: devKey, issuer } } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   try {
     await app.listen({ port: config.port, host: config.host });

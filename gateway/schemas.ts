@@ -5,6 +5,13 @@
 import { z } from 'zod';
 import { AanmeldingInputSchema } from '../client';
 import {
+  ConcernAnswerSchema,
+  ConcernFilterSchema,
+  ConcernIdSchema,
+  ConcernOutcomeSchema,
+  ConcernStatusSchema,
+} from '../client/concerns';
+import {
   ContractFormSchema,
   CoordinatorEventTypeSchema,
   PhaseSchema,
@@ -195,6 +202,46 @@ export const CovenantTermsSchema = z.looseObject({
   terms: z.record(z.string(), z.unknown()),
   permissions: z.record(z.string(), z.array(RoleSchema)),
 });
+
+export const ConcernParamsSchema = z.object({ id: ConcernIdSchema.describe("the concern's id") });
+
+export const ConcernsQuerySchema = z
+  .object({
+    state: ConcernFilterSchema.default('alle').describe(
+      'open: not yet handled (taken up ones included); afgehandeld: handled; alle: both',
+    ),
+  })
+  .strict();
+
+/** An answer as the responding party sends it: taken up, or handled with an outcome code (never free text). */
+export const ConcernAnswerBodySchema = ConcernAnswerSchema;
+
+const ConcernAnsweredSchema = z
+  .object({
+    status: ConcernStatusSchema,
+    outcome: ConcernOutcomeSchema.optional(),
+    at: z.string(),
+    by: z.object({ role: RoleSchema, organisation: z.string().optional(), personId: z.string() }),
+  })
+  .meta({ id: 'ConcernAnswer' });
+
+/** A neighbour's concern as the party it was routed to reads it: the routing facts, the text opened, its state. */
+export const ConcernSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    region: z.string(),
+    respondBy: z.string(),
+    place: z.string().describe('the complex or home number the neighbour gave'),
+    text: z.string().describe('what the neighbour wrote (stored sealed; opened only for this party)'),
+    state: z.enum(['open', 'opgepakt', 'afgehandeld']),
+    answer: ConcernAnsweredSchema.optional(),
+  })
+  .meta({ id: 'Concern' });
+
+export const ConcernsSchema = z.object({ items: z.array(ConcernSchema) });
+
+export const ConcernAnswerResultSchema = z.object({ id: z.string(), answer: ConcernAnsweredSchema });
 
 export const ProcessingLogQuerySchema = z
   .object({

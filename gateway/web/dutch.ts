@@ -103,6 +103,8 @@ export function ruleInDutch(rule: string): string | undefined {
     parties: 'Uw organisatie is geen partij van dit convenant.',
     'reports.client': 'Een cliënt leest geen evaluatie van het convenant.',
     'reads.buurtbewoner': 'Een buurtbewoner leest geen trajecten en geen evaluaties.',
+    'concerns.routedTo': 'Alleen de organisatie waar deze zorg naartoe is gestuurd, handelt hem af.',
+    'concerns.handled': 'Deze zorg is al afgehandeld.',
   };
   return fixed[rule];
 }

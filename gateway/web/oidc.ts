@@ -2,9 +2,11 @@
  * Signing in through the organisation's identity provider (TIDW_OIDC_ISSUER): the authorization-code flow with PKCE,
  * state and nonce, through openid-client. The flow's secrets wait in a signed, HttpOnly cookie for the ten minutes the
  * round trip may take; the access token the provider gives (for the API's audience) becomes the session, checked by
- * the same verifier as every bearer token.
+ * the same verifier as every bearer token. A refresh token, when the provider gives one, renews the access token
+ * when it expires (the refresh token grant), so that a coordinator at work is not signed out by a short token.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { generators, Issuer, type BaseClient } from 'openid-client';
 import type { GatewayConfig } from '../config';
 
@@ -74,12 +76,23 @@ export async function beginLogin(
   return reply.redirect(url, 303);
 }
 
-/** Completes the flow: the access token for the session, or undefined when the answer is not the one we asked for. */
+/** What a login or a refresh gives: the access token for the session, and a refresh token when the provider gave one. */
+export interface SessionTokens {
+  access: string;
+  refresh?: string;
+}
+
+const tokensOf = (set: { access_token?: string; refresh_token?: string }): SessionTokens | undefined =>
+  set.access_token
+    ? { access: set.access_token, ...(set.refresh_token ? { refresh: set.refresh_token } : {}) }
+    : undefined;
+
+/** Completes the flow: the tokens for the session, or undefined when the answer is not the one we asked for. */
 export async function finishLogin(
   client: BaseClient,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<string | undefined> {
+): Promise<SessionTokens | undefined> {
   const raw = request.cookies[FLOW_COOKIE];
   reply.clearCookie(FLOW_COOKIE, { path: CALLBACK_PATH });
   const unsigned = raw ? request.unsignCookie(raw) : undefined;
@@ -91,9 +104,40 @@ export async function finishLogin(
       state: flow.state,
       nonce: flow.nonce,
     });
-    return tokens.access_token;
+    return tokensOf(tokens);
   } catch (err) {
     request.log.warn({ err }, 'login refused');
     return undefined;
   }
+}
+
+/** How long a refresh's outcome answers for its refresh token: requests that were under way with the old cookie. */
+const SETTLED_MS = 30_000;
+const refreshing = new Map<string, { at: number; tokens: Promise<SessionTokens | undefined> }>();
+
+/**
+ * New tokens for a refresh token (the refresh token grant), or undefined when the provider refuses it (revoked, its
+ * session over) or cannot be reached. The requests of one page that find the token expired together (a poll beside a
+ * navigation) share one refresh, and for a short while a request that still carries the old refresh token gets the
+ * same answer, so that a provider which rotates refresh tokens does not see the old one used twice.
+ */
+export function refreshSession(
+  client: () => Promise<BaseClient>,
+  refreshToken: string,
+  log: FastifyBaseLogger,
+): Promise<SessionTokens | undefined> {
+  const now = Date.now();
+  for (const [key, entry] of refreshing) if (now - entry.at > SETTLED_MS) refreshing.delete(key);
+  const key = createHash('sha256').update(refreshToken).digest('hex');
+  const known = refreshing.get(key);
+  if (known) return known.tokens;
+  const tokens = client()
+    .then((c) => c.refresh(refreshToken))
+    .then(tokensOf)
+    .catch((err: unknown) => {
+      log.warn({ err }, 'session refresh refused');
+      return undefined;
+    });
+  refreshing.set(key, { at: now, tokens });
+  return tokens;
 }

@@ -14,6 +14,7 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { projectRoot } from '../../platform/paths';
 import type { WebOptions } from './context';
 import { html, page } from './html';
+import { oidcClient } from './oidc';
 import { aanmeldenPage } from './pages/aanmelden';
 import { agendaPage } from './pages/agenda';
 import { escalatiesPage } from './pages/escalaties';
@@ -79,13 +80,16 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, options) =>
       );
   });
 
-  await app.register(loginPages, options);
-  await app.register(mijnWerkPage, options);
-  await app.register(trajectPage, options);
-  await app.register(aanmeldenPage, options);
-  await app.register(escalatiesPage, options);
-  await app.register(agendaPage, options);
-  await app.register(meldEenZorgPage, options);
-  await app.register(zorgenPage, options);
-  await app.register(rapportagePage, options);
+  // One client of the identity provider for the login and for renewing sessions (discovered on first use).
+  const oidc = oidcClient(options.auth);
+  const pages: WebOptions = { ...options, ...(oidc ? { oidc } : {}) };
+  await app.register(loginPages, pages);
+  await app.register(mijnWerkPage, pages);
+  await app.register(trajectPage, pages);
+  await app.register(aanmeldenPage, pages);
+  await app.register(escalatiesPage, pages);
+  await app.register(agendaPage, pages);
+  await app.register(meldEenZorgPage, pages);
+  await app.register(zorgenPage, pages);
+  await app.register(rapportagePage, pages);
 };

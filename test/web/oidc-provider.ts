@@ -1,7 +1,8 @@
 /**
- * A small OpenID Connect provider for the login test: discovery, JWKS, an authorization endpoint that signs in one
- * configured person at once (no login form), and a token endpoint that checks the PKCE verifier. Its access tokens are
- * in Keycloak's shape, for the gateway's audience.
+ * A small OpenID Connect provider for the login tests: discovery, JWKS, an authorization endpoint that signs in one
+ * configured person at once (no login form), and a token endpoint that checks the PKCE verifier and, when asked to,
+ * gives refresh tokens and takes them back (the refresh token grant, rotating the refresh token as Keycloak can). Its
+ * access tokens are in Keycloak's shape, for the gateway's audience.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +14,10 @@ export interface TestProvider {
   issuer: string;
   /** PKCE checks the token endpoint made, and whether each passed. */
   pkce: boolean[];
+  /** Refresh token grants asked for, and whether each was taken. */
+  refreshes: boolean[];
+  /** Ends every session at the provider: no refresh token it gave is taken any more. */
+  revokeRefreshTokens(): void;
   close(): Promise<void>;
 }
 
@@ -20,11 +25,17 @@ export async function startTestProvider(options: {
   clientId: string;
   audience: string;
   person: Actor;
+  /** Give a refresh token with the tokens (default: none, as a provider configured without them). */
+  refreshTokens?: boolean;
+  /** How long an access token lives (default 5 minutes). */
+  accessSeconds?: number;
 }): Promise<TestProvider> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'p-1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { challenge: string; nonce: string }>();
   const pkce: boolean[] = [];
+  const refreshes: boolean[] = [];
+  const liveRefreshTokens = new Set<string>();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -35,7 +46,7 @@ export async function startTestProvider(options: {
       .setAudience(audience)
       .setSubject(options.person.personId)
       .setIssuedAt()
-      .setExpirationTime('5m')
+      .setExpirationTime(`${options.accessSeconds ?? 300}s`)
       .sign(privateKey);
   server.on('request', (request, response) => {
     const url = new URL(request.url ?? '/', issuer);
@@ -74,6 +85,36 @@ export async function startTestProvider(options: {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         const form = new URLSearchParams(body);
+        const person = options.person;
+        const access = () =>
+          sign(
+            {
+              realm_access: { roles: [person.role] },
+              ...(person.organisation ? { organisation: person.organisation } : {}),
+              azp: options.clientId,
+            },
+            options.audience,
+          );
+        const refreshToken = () => {
+          const token = randomUUID();
+          liveRefreshTokens.add(token);
+          return token;
+        };
+        if (form.get('grant_type') === 'refresh_token') {
+          const old = form.get('refresh_token') ?? '';
+          const taken = liveRefreshTokens.delete(old);
+          refreshes.push(taken);
+          if (!taken) return json(400, { error: 'invalid_grant' });
+          void access().then((token) =>
+            json(200, {
+              access_token: token,
+              refresh_token: refreshToken(),
+              token_type: 'Bearer',
+              expires_in: options.accessSeconds ?? 300,
+            }),
+          );
+          return undefined;
+        }
         const grant = codes.get(form.get('code') ?? '');
         const verifier = form.get('code_verifier') ?? '';
         const ok =
@@ -82,19 +123,17 @@ export async function startTestProvider(options: {
         pkce.push(ok);
         if (!ok || !grant) return json(400, { error: 'invalid_grant' });
         codes.delete(form.get('code')!);
-        const person = options.person;
         void Promise.all([
-          sign(
-            {
-              realm_access: { roles: [person.role] },
-              ...(person.organisation ? { organisation: person.organisation } : {}),
-              azp: options.clientId,
-            },
-            options.audience,
-          ),
+          access(),
           sign({ nonce: grant.nonce, azp: options.clientId }, options.clientId),
-        ]).then(([access, id]) =>
-          json(200, { access_token: access, id_token: id, token_type: 'Bearer', expires_in: 300 }),
+        ]).then(([token, id]) =>
+          json(200, {
+            access_token: token,
+            id_token: id,
+            token_type: 'Bearer',
+            expires_in: options.accessSeconds ?? 300,
+            ...(options.refreshTokens ? { refresh_token: refreshToken() } : {}),
+          }),
         );
       });
       return undefined;
@@ -104,6 +143,8 @@ export async function startTestProvider(options: {
   return {
     issuer,
     pkce,
+    refreshes,
+    revokeRefreshTokens: () => liveRefreshTokens.clear(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -10,8 +10,16 @@ import { mintDevToken } from '../../../platform/dev-issuer';
 import type { WebOptions } from '../context';
 import { roleLabels } from '../dutch';
 import { html, page } from '../html';
-import { beginLogin, CALLBACK_PATH, finishLogin, oidcClient } from '../oidc';
-import { devParties, endSession, SESSION_SECONDS, sessionCaller, startSession } from '../session';
+import { beginLogin, CALLBACK_PATH, finishLogin } from '../oidc';
+import {
+  devParties,
+  endSession,
+  keepRefreshToken,
+  REFRESH_COOKIE,
+  SESSION_SECONDS,
+  sessionCaller,
+  startSession,
+} from '../session';
 
 const LoginSchema = z.object({
   party: z.string().regex(/^[a-z]+:.+$/),
@@ -19,11 +27,17 @@ const LoginSchema = z.object({
 });
 
 export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) => {
-  const oidc = oidcClient(options.auth);
+  const oidc = options.oidc;
   const parties = () => devParties(options.sdk.regions.map((r) => options.sdk.covenant(r)));
 
+  // A session that may still be renewed goes on to Mijn werk, which renews it or says that it ended.
   app.get('/', async (request, reply) =>
-    reply.redirect((await sessionCaller(request, options.verify)) ? '/mijn-werk' : '/inloggen', 303),
+    reply.redirect(
+      (await sessionCaller(request, options.verify)) || request.cookies[REFRESH_COOKIE]
+        ? '/mijn-werk'
+        : '/inloggen',
+      303,
+    ),
   );
 
   app.get('/inloggen', async (request, reply) => {
@@ -103,16 +117,21 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
 
   app.get(CALLBACK_PATH, async (request, reply) => {
     if (!oidc) return reply.redirect('/inloggen', 303);
-    const token = await finishLogin(await oidc(), request, reply);
+    const tokens = await finishLogin(await oidc(), request, reply);
     // The provider's token is a session only when the API would take it as a bearer token.
-    const valid = token
-      ? await options.verify(`Bearer ${token}`).then(
+    const valid = tokens
+      ? await options.verify(`Bearer ${tokens.access}`).then(
           () => true,
           () => false,
         )
       : false;
-    if (!token || !valid) return reply.redirect('/inloggen?fout', 303);
-    startSession(request, reply, token);
+    if (!tokens || !valid) return reply.redirect('/inloggen?fout', 303);
+    const until = new Date(Date.now() + SESSION_SECONDS * 1000).toISOString();
+    startSession(request, reply, tokens.access, until);
+    // Kept sealed with the key ring; without one the session lasts as long as the access token.
+    const keyring = options.sdk.encryption?.keyring;
+    if (tokens.refresh && keyring)
+      keepRefreshToken(request, reply, keyring, { refreshToken: tokens.refresh, until });
     return reply.redirect('/mijn-werk', 303);
   });
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { ConcernStore, routeConcern, WindowLimiter } from '../concerns';
+import { routeConcern, WindowLimiter } from '../concerns';
 import type { WebOptions } from '../context';
 import { roleLabels } from '../dutch';
 import { dutchDate, html, page, type Html } from '../html';
@@ -21,8 +21,7 @@ const FormSchema = z.object({
 export const meldEenZorgPage: FastifyPluginAsync<WebOptions> = async (app, options) => {
   const now = options.now ?? (() => new Date());
   const limiter = new WindowLimiter(5, 10 * 60_000);
-  const keyring = options.sdk.encryption?.keyring;
-  const store = keyring ? new ConcernStore(options.dataDir, keyring) : undefined;
+  const store = options.concerns;
   const regions = () => options.sdk.regions.filter((r) => r !== 'demo');
 
   const form = (csrf: string, error?: string): Html =>
