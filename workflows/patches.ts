@@ -31,7 +31,8 @@ export const patches = {
    * One marker for every patch before it (issue 14): a traject started since records only this one, and takes up
    * all the others with it. Each patch id costs a marker and an upsert of the growing TemporalChangeVersion search
    * attribute, so a new traject's first workflow task (which carries its first update) held six of each. A run
-   * recorded before takes each patch up as it did. Decided once per run, at its start.
+   * recorded before takes each patch up as it did. Its search attributes are upserted once per workflow task (the
+   * start and a first update that came with it, one upsert). Decided once per run, at its start.
    */
   singleMarker: 'single-marker',
 } as const;

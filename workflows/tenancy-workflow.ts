@@ -133,6 +133,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   if (isUnencryptedPayload(input)) throw unencryptedFailure();
   // Asked first, at the start of the run: a run that took up the single marker takes up every patch with it.
   const isPatched = withSingleMarker(patched);
+  const single = isPatched(patches.singleMarker);
   // Decided once, at the start of the run: a run recorded before the patch keeps its full update results, its
   // upserts and its limit all its life.
   const slim = isPatched(patches.slimHistory);
@@ -254,7 +255,23 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   };
 
   let published = '';
+  /** An upsert waits for the end of the activation (single marker): it holds everything the activation took. */
+  let publishing = false;
   const publishSearchAttributes = () => {
+    if (!single) {
+      publishNow();
+      return;
+    }
+    if (publishing) return;
+    publishing = true;
+    // Runs once this activation's start, handlers and timers are done, before any condition is checked again (and so
+    // before the run can end): a start and its first update, or a deadline and an update, upsert once.
+    void Promise.resolve().then(() => {
+      publishing = false;
+      publishNow();
+    });
+  };
+  const publishNow = () => {
     const s = toPublicStatus(snapshot);
     const values = {
       phase: s.phase,
