@@ -27,7 +27,28 @@ export const patches = {
    * summary is its machine id only. Decided once per run, at its start.
    */
   leanHistory: 'lean-history',
+  /**
+   * One marker for every patch before it (issue 14): a traject started since records only this one, and takes up
+   * all the others with it. Each patch id costs a marker and an upsert of the growing TemporalChangeVersion search
+   * attribute, so a new traject's first workflow task (which carries its first update) held six of each. A run
+   * recorded before takes each patch up as it did. Its search attributes are upserted once per workflow task (the
+   * start and a first update that came with it, one upsert). Decided once per run, at its start.
+   */
+  singleMarker: 'single-marker',
 } as const;
+
+/**
+ * Whether a patch is taken up, from `isPatched` (the workflow's `patched`, or the markers of a recorded run): every
+ * patch is, in a run that took up the single marker. That one is asked once, at the first question (the workflow asks
+ * at its start): asked again later, `patched` would take it up in a run that had started without it.
+ */
+export function withSingleMarker(isPatched: (id: string) => boolean): (id: string) => boolean {
+  let single: boolean | undefined;
+  return (id) => {
+    single ??= isPatched(patches.singleMarker);
+    return single || (id !== patches.singleMarker && isPatched(id));
+  };
+}
 
 /**
  * The machine rules of a traject, from the patches its workflow took up at start: `patched` in the workflow, the

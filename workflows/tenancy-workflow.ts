@@ -50,7 +50,7 @@ import {
 import { perform } from './effects';
 import { FactsFeed } from './facts';
 import { sendEventArgsValidator } from './generated-validators';
-import { covenantChangeRulesFor, patches, rulesFor } from './patches';
+import { covenantChangeRulesFor, patches, rulesFor, withSingleMarker } from './patches';
 import {
   changeCovenantSignal,
   changeCovenantUpdate,
@@ -131,10 +131,13 @@ function assertCovenantTerms(covenant: unknown): void {
 
 export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<TrajectStatus> {
   if (isUnencryptedPayload(input)) throw unencryptedFailure();
+  // Asked first, at the start of the run: a run that took up the single marker takes up every patch with it.
+  const isPatched = withSingleMarker(patched);
+  const single = isPatched(patches.singleMarker);
   // Decided once, at the start of the run: a run recorded before the patch keeps its full update results, its
   // upserts and its limit all its life.
-  const slim = patched(patches.slimHistory);
-  const lean = slim && patched(patches.leanHistory);
+  const slim = isPatched(patches.slimHistory);
+  const lean = slim && isPatched(patches.leanHistory);
   const historyLimit = input.historyLimit ?? (slim ? DEFAULT_HISTORY_LIMIT : LEGACY_HISTORY_LIMIT);
   const { workflowId } = workflowInfo();
 
@@ -252,7 +255,23 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   };
 
   let published = '';
+  /** An upsert waits for the end of the activation (single marker): it holds everything the activation took. */
+  let publishing = false;
   const publishSearchAttributes = () => {
+    if (!single) {
+      publishNow();
+      return;
+    }
+    if (publishing) return;
+    publishing = true;
+    // Runs once this activation's start, handlers and timers are done, before any condition is checked again (and so
+    // before the run can end): a start and its first update, or a deadline and an update, upsert once.
+    void Promise.resolve().then(() => {
+      publishing = false;
+      publishNow();
+    });
+  };
+  const publishNow = () => {
     const s = toPublicStatus(snapshot);
     const values = {
       phase: s.phase,
@@ -377,7 +396,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     for (const timer of pending) arm(timer);
     published = '';
     publishSearchAttributes();
-    if (input.continued.facts && patched(patches.readModel))
+    if (input.continued.facts && isPatched(patches.readModel))
       feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot, lean);
   } else {
     assertCovenantTerms(input.aanmelding?.covenant);
@@ -385,11 +404,11 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     const first = startTraject({
       ...input.aanmelding,
       registeredAt: at,
-      rules: rulesFor(patched),
+      rules: rulesFor(isPatched),
     });
     snapshot = first.snapshot;
     pending = [];
-    if (patched(patches.readModel))
+    if (isPatched(patches.readModel))
       feed = FactsFeed.start(workflowId, { ...input.aanmelding, registeredAt: at }, first.snapshot, lean);
     apply(first, at);
     record({
@@ -411,7 +430,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     sendEventUpdate,
     (args) => {
       notClosing();
-      const checked = check(args, patched(DOORS_PATCH));
+      const checked = check(args, isPatched(DOORS_PATCH));
       if (checked) take(checked.event, 'update', checked.key);
       return answer();
     },
@@ -424,7 +443,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   );
   setHandler(reportEventSignal, (args) => {
     try {
-      const checked = check(args, patched(DOORS_PATCH));
+      const checked = check(args, isPatched(DOORS_PATCH));
       if (checked) take(checked.event, 'signal', checked.key);
     } catch (err) {
       if (!(err instanceof ApplicationFailure)) throw err;
@@ -472,7 +491,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     changeCovenantUpdate,
     (args) => {
       notClosing();
-      take(checkCovenantChange(args, covenantChangeRulesFor(patched)), 'update');
+      take(checkCovenantChange(args, covenantChangeRulesFor(isPatched)), 'update');
       return answer();
     },
     {
@@ -487,7 +506,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   setHandler(changeCovenantSignal, (request) => {
     let reply: { result: 'migrated' | 'skipped' | 'failed'; reason?: string };
     try {
-      take(checkCovenantChange(request.change, covenantChangeRulesFor(patched)), 'signal');
+      take(checkCovenantChange(request.change, covenantChangeRulesFor(isPatched)), 'signal');
       reply = { result: 'migrated' };
     } catch (err) {
       if (!(err instanceof ApplicationFailure)) throw err;

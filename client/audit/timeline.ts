@@ -33,7 +33,7 @@ import {
   type TrajectStatus,
   type UpdateReceipt,
 } from '../../workflows/messages';
-import { covenantChangeRulesFor, rulesFor } from '../../workflows/patches';
+import { covenantChangeRulesFor, rulesFor, withSingleMarker } from '../../workflows/patches';
 import { KeyNotAvailable } from '../errors';
 import type { History } from '../history';
 import type { HistoryChain } from './history-file';
@@ -222,9 +222,10 @@ export async function buildTimeline(
     let pendingStart: TenancyWorkflowInput | undefined;
     const pendingSignals: Array<{ covenantChange: false; args: SendEventArgs } | { covenantChange: true; args: unknown }> =
       [];
-    // The patches the run took up: the covenant change rules follow them (a marker is recorded at the first change).
+    // The patches the run took up: the covenant change rules follow them (a marker is recorded at the first change,
+    // or the single marker at the start stands for them all).
     const runPatches = patchesOf(run.history.events ?? []);
-    const changeRules = covenantChangeRulesFor((id) => runPatches.has(id));
+    const changeRules = covenantChangeRulesFor(withSingleMarker((id) => runPatches.has(id)));
     const timerIds = new Map<string, string>(); // Temporal timer id → machine timer id
     const activityIds = new Map<string, string>(); // scheduled event id → activity (effect) id
 
@@ -370,7 +371,7 @@ export async function buildTimeline(
           const step = startTraject({
             ...aanmelding,
             registeredAt: wftTime,
-            rules: rulesFor((id) => patched.has(id)),
+            rules: rulesFor(withSingleMarker((id) => patched.has(id))),
           });
           snapshot = step.snapshot;
           record(step, wftTime, null, {

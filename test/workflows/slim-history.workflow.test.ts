@@ -3,12 +3,21 @@
  * of the new status instead of the whole status, search attributes are upserted only where a value changed, and the
  * audit timeline still checks its reconstruction against every status the traject recorded.
  */
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { fetchHistoryChain } from '../../client/history';
 import { buildTimeline } from '../../client/audit/timeline';
 import { presetCovenants, statusDigest, type Role } from '../../machines';
 import { patches } from '../../workflows/patches';
-import { isUpdateReceipt, sendEventUpdate, statusQuery, type TrajectStatus } from '../../workflows/messages';
+import {
+  isUpdateReceipt,
+  sendEventUpdate,
+  statusQuery,
+  TASK_QUEUE,
+  workflowIdFor,
+  type TrajectStatus,
+} from '../../workflows/messages';
+import type { tenancyWorkflow } from '../../workflows/tenancy-workflow';
 import { actorFor } from '../support/model';
 import { timeSkippingSuite } from '../support/temporal';
 import { historyText } from '../support/history';
@@ -29,7 +38,11 @@ test('an update answers with a receipt of the status; the history holds receipts
     const receipt = await driver.handle.executeUpdate(sendEventUpdate, {
       args: [
         {
-          event: { type: 'URGENTIE_TOEGEKEND', actor: as('gemeente'), data: { searchProfile: { districts: ['Haven'] } } },
+          event: {
+            type: 'URGENTIE_TOEGEKEND',
+            actor: as('gemeente'),
+            data: { searchProfile: { districts: ['Haven'] } },
+          },
         },
       ],
     });
@@ -48,12 +61,22 @@ test('an update answers with a receipt of the status; the history holds receipts
     const [run] = await fetchHistoryChain(suite.env.client, driver.workflowId);
     const events = run!.history.events ?? [];
     const text = historyText(run!.history);
-    // The patch is recorded, so the traject replays as it ran; no update result carries the whole status.
-    expect(text).toContain(patches.slimHistory);
-    expect(text).toContain(patches.leanHistory);
+    // The patch is recorded, so the traject replays as it ran; no update result carries the whole status. One marker
+    // (the single marker) stands for every patch: a marker and a TemporalChangeVersion upsert each cost an event.
+    const patchMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(patchMarkers).toHaveLength(1);
+    expect(historyText({ events: patchMarkers })).toContain(patches.singleMarker);
+    const versionUpserts = events.filter(
+      (e) =>
+        e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields
+          ?.TemporalChangeVersion,
+    );
+    expect(versionUpserts).toHaveLength(1);
     // The read model is fed through the worker's sink while the run goes on: no local-activity marker per event.
     expect(text).not.toContain('recordTrajectFacts');
-    for (const event of events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)) {
+    for (const event of events.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+    )) {
       expect(historyText({ events: [event] })).not.toContain('deadlines');
     }
     // Search attributes: the workflow was started without them, so the first upsert sets phase, region and
@@ -79,5 +102,52 @@ test('an update answers with a receipt of the status; the history holds receipts
   } finally {
     await driver.handle.terminate('test finished').catch(() => undefined);
     await driver.finish();
+  }
+});
+
+test('a start and the update that came with it upsert the search attributes once, as they stand after the update', async () => {
+  const workflowId = workflowIdFor('slim-0002');
+  const start = new WithStartWorkflowOperation<typeof tenancyWorkflow>('tenancyWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    workflowIdConflictPolicy: 'FAIL',
+    args: [
+      {
+        aanmelding: {
+          trajectRef: 'slim-0002',
+          origin: 'BW',
+          covenant: almere,
+          registeredBy: as('zorgaanbieder'),
+        },
+      },
+    ],
+  });
+  // Started without search attributes (as a raw client does), and the first update in the same workflow task.
+  const receipt = await suite.env.client.workflow.executeUpdateWithStart(sendEventUpdate, {
+    args: [{ event: { type: 'INSTEMMING_GEGEVEN', actor: as('client') } }],
+    startWorkflowOperation: start,
+  });
+  const handle = await start.workflowHandle();
+  try {
+    const [run] = await fetchHistoryChain(suite.env.client, workflowId);
+    const events = run!.history.events ?? [];
+    const firstTask = events.slice(
+      0,
+      events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) + 1,
+    );
+    expect(
+      firstTask.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+    ).toBe(true);
+    const tidw = firstTask
+      .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})
+      .filter((fields) => Object.keys(fields).some((key) => key.startsWith('Tidw')));
+    expect(tidw.map((fields) => Object.keys(fields).sort())).toEqual([
+      ['TidwEscalated', 'TidwPhase', 'TidwRegion'],
+    ]);
+    const described = await handle.describe();
+    expect(described.searchAttributes.TidwPhase).toEqual([isUpdateReceipt(receipt) ? receipt.phase : '']);
+    expect(described.searchAttributes.TidwRegion).toEqual(['almere']);
+  } finally {
+    await handle.terminate('test finished').catch(() => undefined);
   }
 });
