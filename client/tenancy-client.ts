@@ -431,6 +431,26 @@ export class TenancyClient {
   }
 
   /**
+   * The covenant (region) a traject runs under, from its search attribute: the server answers that from the
+   * traject's record without asking a worker, so it is cheaper than a status query (the gateway needs the covenant
+   * before it may send an update). A traject without the attribute is asked by status query. Throws as `status`
+   * does: TrajectNotFound, TrajectErased, EngineUnavailable.
+   */
+  async region(clientRef: string): Promise<string> {
+    let region: string | undefined;
+    try {
+      const handle = this.workflow(clientRef);
+      const described = await this.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        handle.describe(),
+      );
+      region = described.typedSearchAttributes.get(regionKey);
+    } catch (err) {
+      throw this.translate(err, clientRef);
+    }
+    return region ?? (await this.status(clientRef)).region;
+  }
+
+  /**
    * The whole status after an update: the update's result itself from a traject started before the slim-history
    * patch, else (its result is a receipt, kept small because it stays in the history) the status asked by query.
    */

@@ -54,11 +54,17 @@ export class Engine {
     return { status, covenant: this.sdk.covenant(status.region) };
   }
 
-  /** The covenant a traject runs under, from memory after the first look. */
+  /**
+   * The covenant a traject runs under, from memory after the first look; that look reads the traject's region
+   * attribute (the server answers it without a worker round trip), not its whole status.
+   */
   async covenantOf(clientRef: string): Promise<Covenant> {
-    const region = this.regions.get(clientRef);
-    if (region) return this.sdk.covenant(region);
-    return (await this.statusWithCovenant(clientRef)).covenant;
+    let region = this.regions.get(clientRef);
+    if (!region) {
+      region = await this.call(() => this.sdk.region(clientRef));
+      this.remember(clientRef, region);
+    }
+    return this.sdk.covenant(region);
   }
 
   private remember(clientRef: string, region: string): void {

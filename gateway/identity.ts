@@ -112,6 +112,32 @@ function discoveredKeys(issuer: string): JWTVerifyGetKey {
   };
 }
 
+/** Verified tokens remembered at most (the oldest is forgotten first). */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * Tokens verified before, by their SHA-256 (the token itself is not kept), each until its `exp`: a token is
+ * self-contained and its signature, issuer, audience and claims cannot change, so verifying it again on every request
+ * only repeats the same verdict. Past `exp` it is verified afresh (and refused, beyond the clock tolerance). Only
+ * tokens that passed are remembered; a refusal is decided again each time.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { caller: Caller; expiresAtMs: number }>();
+
+  get(digest: string, nowMs: number): Caller | undefined {
+    const entry = this.entries.get(digest);
+    if (!entry) return undefined;
+    if (nowMs < entry.expiresAtMs) return entry.caller;
+    this.entries.delete(digest);
+    return undefined;
+  }
+
+  set(digest: string, caller: Caller, expiresAtMs: number): void {
+    if (this.entries.size >= VERIFIED_MAX) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(digest, { caller, expiresAtMs });
+  }
+}
+
 /**
  * A verifier for bearer tokens. With the development issuer, its public key is trusted directly (the gateway serves
  * the same key at its own well-known URLs); else the issuer's keys are found by discovery.
@@ -122,12 +148,17 @@ export function createVerifier(
   devPublicJwk?: JWK,
 ): VerifyBearer {
   const keys = devPublicJwk ? createLocalJWKSet({ keys: [devPublicJwk] }) : discoveredKeys(issuer);
+  const verified = new VerifiedTokens();
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/i.exec(authorization?.trim() ?? '');
     if (!match) throw new Unauthenticated('send a bearer token: Authorization: Bearer <token>');
+    const token = match[1]!;
+    const digest = createHash('sha256').update(token).digest('base64url');
+    const remembered = verified.get(digest, Date.now());
+    if (remembered) return remembered;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer,
         audience: auth.audience,
         algorithms: ALGORITHMS,
@@ -147,6 +178,9 @@ export function createVerifier(
       .update(`${payload.iss ?? ''}|${payload.sub ?? ''}`)
       .digest('hex')
       .slice(0, 24);
-    return { actor, key };
+    const caller: Caller = { actor, key };
+    // `exp` is required above; remembered until then, never longer.
+    if (typeof payload.exp === 'number') verified.set(digest, caller, payload.exp * 1000);
+    return caller;
   };
 }

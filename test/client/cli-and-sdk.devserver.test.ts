@@ -205,6 +205,9 @@ describe('bad input', () => {
       allowed: ['INGETROKKEN', 'URGENTIE_AANGEVRAAGD'],
     });
     await expect(sdk.status('niemand-0002')).rejects.toBeInstanceOf(TrajectNotFound);
+    // The region the gateway checks an update against is read from the traject's record, not asked of a worker.
+    expect(await sdk.region('fout-0001')).toBe('almere');
+    await expect(sdk.region('niemand-0002')).rejects.toBeInstanceOf(TrajectNotFound);
     await expect(
       sdk.send('niemand-0002', { type: 'INSTEMMING_GEGEVEN' }, as('client')),
     ).rejects.toBeInstanceOf(TrajectNotFound);

@@ -77,6 +77,34 @@ test('the development issuer serves discovery and its JWKS; a token from `tidw t
   expect(refused.err).toContain('unknown role directeur');
 });
 
+test('a token that opened the door once is refused once it expires, and a forged copy never opens it', async () => {
+  const lifetimeSeconds = 60;
+  const token = await mintDevToken(d.key, kwintes, { issuer: d.issuer, lifetimeSeconds });
+  const covenants = (bearer: string) =>
+    d.app.inject({ url: '/v1/covenants', headers: { authorization: `Bearer ${bearer}` } });
+  expect((await covenants(token)).statusCode).toBe(200);
+  expect((await covenants(token)).statusCode).toBe(200);
+  const [header, payload] = token.split('.');
+  const forged = `${header}.${payload}.${Buffer.alloc(64, 7).toString('base64url')}`;
+  expect((await covenants(forged)).statusCode).toBe(401);
+
+  const { clockToleranceSeconds } = loadGatewayConfig({ TIDW_DATA_DIR: d.dataDir }).auth;
+  jest.useFakeTimers({
+    doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval'],
+  });
+  try {
+    jest.setSystemTime(Date.now() + (lifetimeSeconds + clockToleranceSeconds + 1) * 1000);
+    const expired = await covenants(token);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json()).toMatchObject({
+      code: 'Unauthenticated',
+      detail: 'invalid token (ERR_JWT_EXPIRED)',
+    });
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
 test("Keycloak's claim shapes: realm roles, client roles, an organisation attribute, a service account", () => {
   const realm = { roles: ['realm_access.roles'], organisation: 'organisation', person: ['sub', 'azp'] };
   expect(
