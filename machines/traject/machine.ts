@@ -106,12 +106,17 @@ function invitation(context: TrajectContext, meeting: InvitationParams['meeting'
  * A change to the context that also records the time of its event, as `stamp` does: a transition that starts with
  * one needs no `stamp` before it (see `stampEveryTransition`). XState copies the snapshot for every change to the
  * context, so one change per transition instead of two is a good part of what a transition costs. The change sees
- * the context as it was before the event: it reads the time from `event.at`, never from `lastEventAt`.
+ * the context as it was before the event: it reads the time from `event.at`, never from `lastEventAt`. It returns a
+ * new object, which gets the time added (not copied again: XState copies it into the next context anyway).
  */
 function stamped<TArgs extends { event: { at: string } }, TParams>(
   update: (args: TArgs, params: TParams) => Partial<TrajectContext>,
 ): (args: TArgs, params: TParams) => Partial<TrajectContext> {
-  return (args, params) => ({ ...update(args, params), lastEventAt: args.event.at });
+  return (args, params) => {
+    const changes = update(args, params);
+    changes.lastEventAt = args.event.at;
+    return changes;
+  };
 }
 
 /**
