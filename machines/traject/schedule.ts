@@ -1,6 +1,6 @@
 /** Office hours: when a meeting is proposed and who receives a neighbour's report. Pure, time zone from the covenant. */
 import type { Covenant } from '../covenant';
-import { localTime, msBetween, shift } from '../duration';
+import { localClock, msBetween } from '../duration';
 
 const HOUR = 3_600_000;
 
@@ -9,11 +9,31 @@ function minutesOf(clock: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
+/** The covenant's office hours in numbers: weekdays (1 = Monday … 7 = Sunday) and minutes since midnight. */
+interface OfficeHours {
+  days: readonly number[];
+  from: number;
+  until: number;
+}
+
+function officeHoursOf(covenant: Covenant): OfficeHours {
+  const { days, from, until } = covenant.officeHours;
+  return { days, from: minutesOf(from), until: minutesOf(until) };
+}
+
+/** Whether an instant (milliseconds since the epoch) falls within these office hours, in the covenant's zone. */
+function isOfficeTime(hours: OfficeHours, timeZone: string, t: number): boolean {
+  const clock = new Date(localClock(t, timeZone));
+  const weekday = clock.getUTCDay() || 7;
+  const minutes = clock.getUTCHours() * 60 + clock.getUTCMinutes();
+  return hours.days.includes(weekday) && minutes >= hours.from && minutes < hours.until;
+}
+
 /** Whether an instant falls within the covenant's office hours. */
 export function isDuringOfficeHours(covenant: Covenant, at: string): boolean {
-  const local = localTime(at, covenant.timezone);
-  const { days, from, until } = covenant.officeHours;
-  return days.includes(local.weekday) && local.minutes >= minutesOf(from) && local.minutes < minutesOf(until);
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) throw new RangeError(`not an instant: ${at}`);
+  return isOfficeTime(officeHoursOf(covenant), covenant.timezone, t);
 }
 
 /**
@@ -23,14 +43,15 @@ export function isDuringOfficeHours(covenant: Covenant, at: string): boolean {
 export function proposeMeetingTime(covenant: Covenant, opens: string, due: string): string {
   const middle = Date.parse(opens) + Math.floor(msBetween(opens, due) / 2);
   let t = Math.ceil(middle / HOUR) * HOUR;
+  if (Number.isNaN(t)) return new Date(t).toISOString(); // throws, as for any instant that is none
+  const hours = officeHoursOf(covenant);
   // At most two weeks of hours to look through; a covenant has at least one office day a week.
   for (let i = 0; i < 24 * 14; i += 1) {
-    const candidate = new Date(t).toISOString();
     if (
-      isDuringOfficeHours(covenant, candidate) &&
-      isDuringOfficeHours(covenant, shift(candidate, HOUR - 60_000))
+      isOfficeTime(hours, covenant.timezone, t) &&
+      isOfficeTime(hours, covenant.timezone, t + HOUR - 60_000)
     ) {
-      return candidate;
+      return new Date(t).toISOString();
     }
     t += HOUR;
   }

@@ -2,7 +2,7 @@
  * The stable public status of a traject: a pure mapping from the machine's snapshot. Dashboards and clients rely
  * on these names; internal state names may change, this mapping must not.
  */
-import { getNextTransitions, type SnapshotFrom } from 'xstate';
+import { getNextTransitions, type SnapshotFrom, type StateValue } from 'xstate';
 import { addDuration } from '../duration';
 import { coordinatorEventTypes } from '../event-types';
 import { hash53 } from '../hash53';
@@ -31,20 +31,23 @@ const phaseTable: ReadonlyArray<[Parameters<TrajectSnapshot['matches']>[0], Phas
 /**
  * The phase and the events a state has transitions for depend on its state value alone, and the workflow, `decide`
  * and the status ask for them several times per transition: each is worked out once per state value (the machine
- * has a few dozen) and remembered, keyed by the value's JSON (itself remembered per snapshot).
+ * has a few dozen) and remembered, keyed by the value written out (`bewoning(huurperiode(tijdelijk(lopend)))`).
+ * Writing it out is cheaper than remembering it per snapshot: every transition makes a new snapshot.
  */
-const stateKeys = new WeakMap<TrajectSnapshot, string>();
 const phases = new Map<string, Phase>();
 const transitionTypes = new Map<string, readonly CoordinatorEventType[]>();
 
-function stateKey(snapshot: TrajectSnapshot): string {
-  let key = stateKeys.get(snapshot);
-  if (key === undefined) {
-    key = JSON.stringify(snapshot.value);
-    stateKeys.set(snapshot, key);
+function valueKey(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  let key = '';
+  for (const name in value) {
+    const child = value[name];
+    key += `${name}(${child === undefined ? '' : valueKey(child)})`;
   }
   return key;
 }
+
+const stateKey = (snapshot: TrajectSnapshot): string => valueKey(snapshot.value);
 
 /** The public phase of a snapshot. */
 export function phaseOf(snapshot: TrajectSnapshot): Phase {
@@ -57,7 +60,7 @@ export function phaseOf(snapshot: TrajectSnapshot): Phase {
       return phase;
     }
   }
-  throw new Error(`no public phase for state ${key}`);
+  throw new Error(`no public phase for state ${JSON.stringify(snapshot.value)}`);
 }
 
 export type DeadlineKind =

@@ -134,7 +134,11 @@ function tooSmall(origin: string, bound: number, inclusive: boolean) {
 const invalidType = (expected: string, input: unknown) =>
   `Invalid input: expected ${expected}, received ${typeName(parsedType(input), input)}`;
 
-const aborted = (p: Payload, from = 0) => p.issues.slice(from).some((i) => i.stop);
+/** Whether an issue from index `from` on stopped the checks (a loop, not a slice: this runs for every checked value). */
+function aborted(p: Payload, from = 0): boolean {
+  for (let i = from; i < p.issues.length; i += 1) if (p.issues[i]!.stop) return true;
+  return false;
+}
 const hardStopped = (p: Payload) => p.issues.some((i) => i.hard);
 
 function runCheck(check: Check, node: Node, p: Payload): void {
@@ -204,6 +208,17 @@ function runChecks(node: Node, p: Payload): void {
 
 const prefix = (key: PropertyKey, issues: Raw[]) => issues.map((i) => ({ ...i, path: [key, ...i.path] }));
 
+/** Adds a field's issues to its parent's, under the field's key. */
+function pushPrefixed(p: Payload, key: PropertyKey, issues: Raw[]): void {
+  if (issues.length) p.issues.push(...prefix(key, issues));
+}
+
+/** A fresh copy of a default value, as zod gives one (through JSON; a string, a boolean or null is its own copy). */
+const copyOf = (value: unknown): unknown =>
+  value === null || typeof value === 'string' || typeof value === 'boolean'
+    ? value
+    : (JSON.parse(JSON.stringify(value)) as unknown);
+
 /** zod's `optin`/`optout`: whether an object may lack the key, and what an absent key becomes. */
 const optIn = (n: Node): 'optional' | 'defaulted' | undefined =>
   n.kind === 'default'
@@ -238,7 +253,7 @@ function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void 
     if (!present && optional && optin === 'optional') continue;
     if (r.issues.length) {
       if (optin !== undefined && optional && !present) continue;
-      p.issues.push(...prefix(key, r.issues));
+      pushPrefixed(p, key, r.issues);
     }
     if (!present && optin === undefined) {
       if (!r.issues.length)
@@ -270,24 +285,27 @@ function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void 
     });
 }
 
+/** The value is not of the node's type. */
+function wrongType(node: Node, p: Payload, expected: string): void {
+  p.issues.push({
+    code: 'invalid_type',
+    path: [],
+    message: node.message ?? invalidType(expected, p.value),
+    stop: true,
+  });
+}
+
 function parse(node: Node, p: Payload): void {
   const input = p.value;
-  const wrong = (expected: string) =>
-    p.issues.push({
-      code: 'invalid_type',
-      path: [],
-      message: node.message ?? invalidType(expected, input),
-      stop: true,
-    });
   switch (node.kind) {
     case 'string':
-      if (typeof input !== 'string') wrong('string');
+      if (typeof input !== 'string') wrongType(node, p, 'string');
       return;
     case 'number':
-      if (typeof input !== 'number' || !Number.isFinite(input)) wrong('number');
+      if (typeof input !== 'number' || !Number.isFinite(input)) wrongType(node, p, 'number');
       return;
     case 'boolean':
-      if (typeof input !== 'boolean') wrong('boolean');
+      if (typeof input !== 'boolean') wrongType(node, p, 'boolean');
       return;
     case 'unknown':
       return;
@@ -317,40 +335,40 @@ function parse(node: Node, p: Payload): void {
       return;
     case 'default':
       if (input === undefined) {
-        p.value = JSON.parse(JSON.stringify(node.value)) as unknown;
+        p.value = copyOf(node.value);
         return;
       }
       parseInto(node.inner, p);
-      if (p.value === undefined) p.value = JSON.parse(JSON.stringify(node.value)) as unknown;
+      if (p.value === undefined) p.value = copyOf(node.value);
       return;
     case 'object':
       parseObject(node, p);
       return;
     case 'array': {
-      if (!Array.isArray(input)) return void wrong('array');
+      if (!Array.isArray(input)) return void wrongType(node, p, 'array');
       const out: unknown[] = Array(input.length);
       p.value = out;
       input.forEach((item, i) => {
         const r = run(node.element, item);
-        p.issues.push(...prefix(i, r.issues));
+        pushPrefixed(p, i, r.issues);
         out[i] = r.value;
       });
       return;
     }
     case 'record': {
-      if (!isPlainObject(input)) return void wrong('record');
+      if (!isPlainObject(input)) return void wrongType(node, p, 'record');
       const out: Record<string, unknown> = {};
       p.value = out;
       for (const key of Object.keys(input)) {
         if (key === '__proto__') continue;
         const r = run(node.value, input[key]);
-        p.issues.push(...prefix(key, r.issues));
+        pushPrefixed(p, key, r.issues);
         out[key] = r.value;
       }
       return;
     }
     case 'discriminatedUnion': {
-      if (!isObject(input)) return void wrong('object');
+      if (!isObject(input)) return void wrongType(node, p, 'object');
       const tag = input[node.discriminator];
       const option =
         typeof tag === 'string' && Object.prototype.hasOwnProperty.call(node.options, tag)

@@ -23,6 +23,11 @@ export function brokenInvariants(state: ModelState): string[] {
   const { context } = snapshot;
   const { contract, covenant } = context;
 
+  // The machine knows the time of the last event it took (deadlines that fall due without one are counted from it).
+  const last = state.taken[state.taken.length - 1];
+  if (context.lastEventAt !== (last ? last.at : context.registeredAt))
+    problems.push('lastEventAt is not the time of the last event taken');
+
   // No omklappen before the minimum term plus the time spent in time-out, nor without the evaluations.
   if (contract.convertedAt) {
     if (!contract.startedAt || !contract.form) problems.push('converted without a signed contract');
