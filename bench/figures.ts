@@ -282,7 +282,7 @@ export function figures(results: WorkloadResults, capacityCounts: readonly numbe
         'trajects/s',
         replayRate(results.replay.engine),
         replayRate(results.replay.baseline),
-        atLeast(0.8),
+        atLeast(0.9),
       ),
     );
     if (results.replay.encrypted?.length) {

@@ -58,15 +58,26 @@ export function isCalendarDate(value: unknown): value is string {
   );
 }
 
+/**
+ * The zones asked about so far: building a formatter to ask costs far more than the rest of the check, and every
+ * workflow checks its covenant's zone at start (pure results only, as the workflow's shared modules require).
+ */
+const knownZones = new Map<string, boolean>();
+
 /** Whether the runtime knows this IANA time zone (Europe/Amsterdam); an unknown one throws at the first date. */
 export function isTimeZone(zone: unknown): boolean {
   if (typeof zone !== 'string' || zone === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 64) knownZones.set(zone, known);
   }
+  return known;
 }
 
 /** One problem in a covenant, with the dotted path of the field. */
@@ -85,6 +96,11 @@ export function valueAt(value: unknown, path: string): unknown {
     );
 }
 
+/** The maxima in milliseconds, counted once: the workflow checks every start input against them. */
+const maximumLengths: Record<string, number> = Object.fromEntries(
+  Object.entries(termMaxima).map(([name, maximum]) => [name, durationLength(maximum)]),
+);
+
 /**
  * Every value of a covenant (any value: it may come from a raw start input) that would make the machine fire a timer
  * for ever, overflow the calendar, count days without end or fail on a date: its terms, time zone and closing days,
@@ -102,7 +118,7 @@ export function covenantTermProblems(covenant: unknown): CovenantProblem[] {
       problems.push({ field, message: 'expected an ISO 8601 duration such as P3M, P4W, P10D or PT30S' });
     } else if (length <= 0) {
       problems.push({ field, message: `${value} is no time at all: a term must be longer than zero` });
-    } else if (Number.isNaN(length) || length > durationLength(maximum)) {
+    } else if (Number.isNaN(length) || length > maximumLengths[name]!) {
       problems.push({ field, message: `${value} is longer than the maximum of ${maximum} for this term` });
     }
   }

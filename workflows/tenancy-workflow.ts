@@ -40,7 +40,7 @@ import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { decideCovenantChange } from '../machines/traject/migration';
 import { trajectMachine } from '../machines/traject/machine';
-import { phaseOf, statusDigest, toPublicStatus } from '../machines/traject/status';
+import { phaseOf, statusDigest, toPublicStatus, type PublicStatus } from '../machines/traject/status';
 // zod-free validators generated from the schemas (scripts/generate-validators.ts): zod stays out of the bundle.
 import {
   actorValidator,
@@ -171,8 +171,19 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     await condition(() => allHandlersFinished() && feedSettled());
   };
 
+  /** The public status of the current snapshot, made once per snapshot (search attributes and answer both read it). */
+  let statusSnapshot: TrajectSnapshot | undefined;
+  let publicStatusOfSnapshot: PublicStatus | undefined;
+  const publicStatus = (): PublicStatus => {
+    if (statusSnapshot !== snapshot || !publicStatusOfSnapshot) {
+      publicStatusOfSnapshot = toPublicStatus(snapshot);
+      statusSnapshot = snapshot;
+    }
+    return publicStatusOfSnapshot;
+  };
+
   const status = (): TrajectStatus => ({
-    ...toPublicStatus(snapshot),
+    ...publicStatus(),
     counters: { ...counters },
     deliveriesPending: effects.length + delivering,
   });
@@ -180,7 +191,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   /** What an update answers: a receipt of the new status, or the whole status in a run from before the patch. */
   const answer = (): TrajectStatus | UpdateReceipt => {
     if (!slim) return status();
-    const s = toPublicStatus(snapshot);
+    const s = publicStatus();
     if (lean) return { phase: s.phase, updatedAt: s.updatedAt, statusDigest: statusDigest(s) };
     return {
       phase: s.phase,
@@ -272,7 +283,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     });
   };
   const publishNow = () => {
-    const s = toPublicStatus(snapshot);
+    const s = publicStatus();
     const values = {
       phase: s.phase,
       region: s.region,
