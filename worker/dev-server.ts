@@ -62,7 +62,7 @@ const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
  * few seconds; beyond it calls are refused and the SDK retries them seconds later. One namespace on one machine:
  * what bounds it is the machine, not fairness between tenants.
  */
-export const VISIBILITY_RPS = 2000;
+const VISIBILITY_RPS = 2000;
 
 /** The dev server died while starting, before it served. */
 class ExitedWhileStarting extends Error {}
