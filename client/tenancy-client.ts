@@ -65,7 +65,7 @@ import {
   phaseKey,
   regionKey,
 } from '../workflows/search-attributes';
-import { visibilityQuery } from './visibility-query';
+import { visibilityCountQuery, visibilityQuery } from './visibility-query';
 import type { HistoryChain } from './audit/history-file';
 import { replayHistories, type ReplayOptions, type ReplayOutcome } from './audit/replay';
 import { buildTimeline, decoderFor, type Timeline, type TimelineEntry } from './audit/timeline';
@@ -559,22 +559,22 @@ export class TenancyClient {
    * a self-hosted cluster; Elasticsearch counts are near-exact): the number of rows `list` would page through.
    */
   async count(filter: CountFilter = {}): Promise<number> {
-    return this.countQuery(visibilityQuery(parse(CountFilterSchema, filter, 'filter')));
+    return this.countQuery(visibilityCountQuery(parse(CountFilterSchema, filter, 'filter')));
   }
 
   /**
    * The counts on top of a caseload: all, escalated, and per phase, each one count query, asked at once. One query
-   * per phase because SQL visibility groups by ExecutionStatus only, never by a search attribute.
+   * per phase because SQL visibility groups by ExecutionStatus only, never by a search attribute; each phase's query
+   * reads only that phase's rows (see `visibilityCountQuery`), so together they cost about one count of all.
    */
   async counts(filter: CountFilter = {}): Promise<TrajectCounts> {
     const f = parse(CountFilterSchema, filter, 'filter');
-    const countOf = (extra: Partial<CountFilter>) => this.countQuery(visibilityQuery({ ...f, ...extra }));
+    const countOf = (extra: Partial<CountFilter>) => this.countQuery(visibilityCountQuery({ ...f, ...extra }));
     const perPhase = phases.map((phase) => (f.phase && f.phase !== phase ? 0 : countOf({ phase })));
-    const [total, escalated, ...byPhase] = await Promise.all([
-      countOf({}),
-      f.escalated === false ? 0 : countOf({ escalated: true }),
-      ...perPhase,
-    ]);
+    // A filter on a phase or on escalation makes some counts the same query as all: asked once, not twice.
+    const all = f.phase ? perPhase[phases.indexOf(f.phase)]! : countOf({});
+    const escalatedOnes = f.escalated === false ? 0 : f.escalated ? all : countOf({ escalated: true });
+    const [total, escalated, ...byPhase] = await Promise.all([all, escalatedOnes, ...perPhase]);
     return {
       total,
       escalated,

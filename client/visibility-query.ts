@@ -26,8 +26,24 @@ export interface TrajectFilter {
  * that a traject is one row however often it continued as new.
  */
 export function visibilityQuery(f: TrajectFilter): string {
+  return clausesOf(f, (phase) => `${phaseKey.name} = '${phase}'`);
+}
+
+/**
+ * The same rows as `visibilityQuery`, in the form a count asks for them: the phase as the range from itself to
+ * itself, which holds exactly the rows its equality holds. SQLite's planner (the dev server's visibility, without
+ * table statistics) reads a covenant clause through its index before an equal phase, so every phase's count would
+ * walk all of a caller's trajecten; given the range it reads that phase's rows by their index instead, and the counts
+ * of all phases together read each row once. Stores that keep statistics (PostgreSQL, MySQL, Elasticsearch) count
+ * the range as they count the equality.
+ */
+export function visibilityCountQuery(f: TrajectFilter): string {
+  return clausesOf(f, (phase) => `${phaseKey.name} BETWEEN '${phase}' AND '${phase}'`);
+}
+
+function clausesOf(f: TrajectFilter, phaseClause: (phase: string) => string): string {
   const clauses = [`WorkflowType = 'tenancyWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
-  if (f.phase) clauses.push(`${phaseKey.name} = '${f.phase}'`);
+  if (f.phase) clauses.push(phaseClause(f.phase));
   if (f.region) clauses.push(`${regionKey.name} = '${f.region}'`);
   if (f.regions) clauses.push(`${regionKey.name} IN (${f.regions.map((r) => `'${r}'`).join(', ')})`);
   if (f.contractForm) clauses.push(`${contractFormKey.name} = '${f.contractForm}'`);

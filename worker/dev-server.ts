@@ -56,6 +56,14 @@ type ServerRecord = z.infer<typeof ServerRecordSchema>;
 
 const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 
+/**
+ * Visibility calls (list, count) the server takes per second for the namespace. The dev server's own limit (about
+ * 100) is one Mijn werk page every 150 ms, counts and list together (15 calls), and every open page asks again every
+ * few seconds; beyond it calls are refused and the SDK retries them seconds later. One namespace on one machine:
+ * what bounds it is the machine, not fairness between tenants.
+ */
+const VISIBILITY_RPS = 2000;
+
 /** The dev server died while starting, before it served. */
 class ExitedWhileStarting extends Error {}
 
@@ -195,6 +203,8 @@ async function launch(options: DevServerOptions, where: Where): Promise<DevServe
     '--log-level',
     'warn',
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+    '--dynamic-config-value',
+    `frontend.namespaceRPS.visibility=${VISIBILITY_RPS}`,
     ...searchAttributeArgs(),
   ];
   const log = openLog(where.logFile);

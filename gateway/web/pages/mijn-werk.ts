@@ -82,21 +82,11 @@ function rows(items: Item[]): Html {
   </div>`;
 }
 
-/** What Mijn werk shows for a query: the counts and the list, or the API's problem. */
-async function caseload(
-  options: WebOptions,
-  user: SignedIn,
-  q: Query,
-): Promise<{ status: number; detail: string } | { counts: Html; list: Html }> {
-  // Counts over everything my organisation sees, exact, from the visibility store's count (not from the list).
-  const counted = await user.api<TrajectCounts>('GET', '/v1/trajecten-counts');
-  if (isProblem(counted)) return { status: counted.status, detail: counted.body.detail };
-  const counts = counted.body;
-
-  let list: ListPage;
+/** The list part of Mijn werk: the one traject searched for, or a page of the filtered list (empty on a problem). */
+async function listOf(user: SignedIn, q: Query): Promise<ListPage> {
   if (q.zoek) {
     const one = await user.api<PublicStatus>('GET', `/v1/trajecten/${encodeURIComponent(q.zoek)}`);
-    list = {
+    return {
       items: isProblem(one)
         ? []
         : [
@@ -109,14 +99,29 @@ async function caseload(
             },
           ],
     };
-  } else {
-    const params = new URLSearchParams();
-    if (q.fase) params.set('phase', q.fase);
-    if (q.regio) params.set('region', q.regio);
-    if (q.escalatie === 'ja') params.set('escalated', 'true');
-    const answer = await collect<Item>(user.api, params, PAGE_SIZE, q.cursor);
-    list = 'status' in answer ? { items: [] } : answer;
   }
+  const params = new URLSearchParams();
+  if (q.fase) params.set('phase', q.fase);
+  if (q.regio) params.set('region', q.regio);
+  if (q.escalatie === 'ja') params.set('escalated', 'true');
+  const answer = await collect<Item>(user.api, params, PAGE_SIZE, q.cursor);
+  return 'status' in answer ? { items: [] } : answer;
+}
+
+/** What Mijn werk shows for a query: the counts and the list, or the API's problem. */
+async function caseload(
+  options: WebOptions,
+  user: SignedIn,
+  q: Query,
+): Promise<{ status: number; detail: string } | { counts: Html; list: Html }> {
+  // Counts over everything my organisation sees, exact, from the visibility store's count (not from the list); asked
+  // beside the list, not before it, as neither needs the other.
+  const [counted, list] = await Promise.all([
+    user.api<TrajectCounts>('GET', '/v1/trajecten-counts'),
+    listOf(user, q),
+  ]);
+  if (isProblem(counted)) return { status: counted.status, detail: counted.body.detail };
+  const counts = counted.body;
   const next = new URLSearchParams({
     ...filtersOf(q),
     ...(list.nextCursor ? { cursor: list.nextCursor } : {}),
