@@ -15,6 +15,12 @@ export const PERSISTENCE_DB = 'temporal';
 export const VISIBILITY_DB = 'temporal_visibility';
 
 export const configFile = (layout: ClusterLayout) => join(layout.dir, 'temporal.yaml');
+/**
+ * Visibility calls (list, count) a frontend takes per second for the namespace. Temporal's default, 10, is below one
+ * Mijn werk page (its counts and list are 15 calls); beyond it calls are refused and the SDK retries them seconds
+ * later. Set as the embedded dev server does (worker/dev-server.ts), per frontend.
+ */
+const VISIBILITY_RPS = 2000;
 const dynamicConfigFile = (layout: ClusterLayout) => join(layout.dir, 'dynamicconfig.yaml');
 export const serviceLog = (layout: ClusterLayout, service: ServiceName) =>
   join(layout.dir, 'logs', `temporal-${service}.log`);
@@ -91,6 +97,8 @@ dynamicConfigClient:
   - value: true
 frontend.enableUpdateWorkflowExecution:
   - value: true
+frontend.namespaceRPS.visibility:
+  - value: ${VISIBILITY_RPS}
 `,
   );
 }
