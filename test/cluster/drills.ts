@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import {
+  EngineUnavailable,
   TidwError,
   type Actor,
   type HistoryChain,
@@ -45,6 +46,8 @@ const RETRY_FOR_MS = 120_000;
 /**
  * Calls `call` until it succeeds. A refusal by the engine (a TidwError) is an answer, not a fault, and fails the
  * drill; anything else (unavailable, deadline exceeded, connection reset) is the fault in transit and is retried.
+ * So is `EngineUnavailable`: while a killed worker's trajects wait for the other to take them over, a send can find
+ * no worker answering within the SDK's query timeout, and the error says trying again is safe.
  */
 export async function throughFaults<T>(
   what: string,
@@ -56,7 +59,7 @@ export async function throughFaults<T>(
     try {
       return await call();
     } catch (err) {
-      if (err instanceof TidwError || Date.now() > deadline) {
+      if ((err instanceof TidwError && !(err instanceof EngineUnavailable)) || Date.now() > deadline) {
         throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
       }
       retries.count++;
