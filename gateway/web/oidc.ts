@@ -76,15 +76,27 @@ export async function beginLogin(
   return reply.redirect(url, 303);
 }
 
-/** What a login or a refresh gives: the access token for the session, and a refresh token when the provider gave one. */
+/**
+ * What a login or a refresh gives: the access token for the session, a refresh token when the provider gave one, and
+ * the ID token, which names the session at the provider when the user logs out there.
+ */
 export interface SessionTokens {
   access: string;
   refresh?: string;
+  id?: string;
 }
 
-const tokensOf = (set: { access_token?: string; refresh_token?: string }): SessionTokens | undefined =>
+const tokensOf = (set: {
+  access_token?: string;
+  refresh_token?: string;
+  id_token?: string;
+}): SessionTokens | undefined =>
   set.access_token
-    ? { access: set.access_token, ...(set.refresh_token ? { refresh: set.refresh_token } : {}) }
+    ? {
+        access: set.access_token,
+        ...(set.refresh_token ? { refresh: set.refresh_token } : {}),
+        ...(set.id_token ? { id: set.id_token } : {}),
+      }
     : undefined;
 
 /** Completes the flow: the tokens for the session, or undefined when the answer is not the one we asked for. */
@@ -140,4 +152,24 @@ export function refreshSession(
     });
   refreshing.set(key, { at: now, tokens });
   return tokens;
+}
+
+/** Where the provider sends the browser back after logging out there; register it as a post-logout redirect URI. */
+export const LOGGED_OUT_PATH = '/uitgelogd';
+
+/**
+ * RP-initiated logout: the provider's end-session URL, naming the session by its ID token, or undefined when the
+ * provider has no end-session endpoint (then the session ends at the gateway only). Without it, the next person at a
+ * shared desk who clicks "Inloggen" would be signed in as the previous one by the provider's own session.
+ */
+export function endSessionUrl(
+  client: BaseClient,
+  request: FastifyRequest,
+  idToken: string | undefined,
+): string | undefined {
+  if (!client.issuer.metadata.end_session_endpoint) return undefined;
+  return client.endSessionUrl({
+    ...(idToken ? { id_token_hint: idToken } : {}),
+    post_logout_redirect_uri: `${request.protocol}://${request.host}${LOGGED_OUT_PATH}`,
+  });
 }

@@ -16,6 +16,8 @@ import type { Caller, VerifyBearer } from '../identity';
 
 export const SESSION_COOKIE = 'tidw_sessie';
 export const REFRESH_COOKIE = 'tidw_vernieuwing';
+/** The provider's ID token, kept only to name the session when logging out at the provider. */
+export const ID_TOKEN_COOKIE = 'tidw_id';
 /** A working day: the session's lifetime, so that a forgotten session ends by itself, refresh token or not. */
 export const SESSION_SECONDS = 8 * 3600;
 /** What a sealed refresh cookie is bound to: it opens as nothing else. */
@@ -63,10 +65,21 @@ export function startSession(
   });
 }
 
-/** Ends the session in this browser: the token and the refresh token, if any. */
+/** Keeps the provider's ID token beside the session, for as long as the session may last. */
+export function keepIdToken(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  idToken: string,
+  until: string,
+): void {
+  reply.setCookie(ID_TOKEN_COOKIE, idToken, { ...cookieOptions(request), maxAge: secondsUntil(until) });
+}
+
+/** Ends the session in this browser: the token, and the refresh and ID tokens if any. */
 export function endSession(request: FastifyRequest, reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
-  if (request.cookies[REFRESH_COOKIE]) reply.clearCookie(REFRESH_COOKIE, cookieOptions(request));
+  for (const name of [REFRESH_COOKIE, ID_TOKEN_COOKIE])
+    if (request.cookies[name]) reply.clearCookie(name, cookieOptions(request));
 }
 
 /** Keeps a refresh token in its cookie, sealed with the key ring's newest key, until the working day ends. */

@@ -331,8 +331,9 @@ test('the party a neighbour’s concern is routed to reads it (keyboard only); n
 test('logging out ends the session in that browser only; the page it left asks for a login again', async () => {
   await corporatie.goto(`${suite.base}/trajecten/${REF}`);
   await corporatie.getByRole('button', { name: 'Uitloggen' }).click();
-  await corporatie.waitForURL(/\/inloggen$/);
-  expect(await corporatie.getByRole('status').count()).toBe(0); // a logout is no expired session
+  await corporatie.waitForURL(/\/inloggen\?uitgelogd$/);
+  // A logout is no expired session.
+  expect(await corporatie.getByRole('status').innerText()).toBe('U bent uitgelogd.');
   await corporatie.goBack();
   await corporatie.reload();
   expect(new URL(corporatie.url()).pathname).toBe('/inloggen');

@@ -1,8 +1,9 @@
 /**
  * A small OpenID Connect provider for the login tests: discovery, JWKS, an authorization endpoint that signs in one
  * configured person at once (no login form), and a token endpoint that checks the PKCE verifier and, when asked to,
- * gives refresh tokens and takes them back (the refresh token grant, rotating the refresh token as Keycloak can). Its
- * access tokens are in Keycloak's shape, for the gateway's audience.
+ * gives refresh tokens and takes them back (the refresh token grant, rotating the refresh token as Keycloak can), and,
+ * when asked to, an end-session endpoint (RP-initiated logout) that ends the person's session there. Its access tokens
+ * are in Keycloak's shape, for the gateway's audience.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -16,6 +17,10 @@ export interface TestProvider {
   pkce: boolean[];
   /** Refresh token grants asked for, and whether each was taken. */
   refreshes: boolean[];
+  /** ID tokens given, in order. */
+  idTokens: string[];
+  /** Logouts asked at the end-session endpoint: the ID token hint and where the browser was sent back to. */
+  logouts: Array<{ idTokenHint: string | null; postLogoutRedirectUri: string | null }>;
   /** Ends every session at the provider: no refresh token it gave is taken any more. */
   revokeRefreshTokens(): void;
   close(): Promise<void>;
@@ -29,12 +34,16 @@ export async function startTestProvider(options: {
   refreshTokens?: boolean;
   /** How long an access token lives (default 5 minutes). */
   accessSeconds?: number;
+  /** Offer an end-session endpoint (default: none, as a provider without RP-initiated logout). */
+  endSession?: boolean;
 }): Promise<TestProvider> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'p-1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { challenge: string; nonce: string }>();
   const pkce: boolean[] = [];
   const refreshes: boolean[] = [];
+  const idTokens: string[] = [];
+  const logouts: TestProvider['logouts'] = [];
   const liveRefreshTokens = new Set<string>();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,7 +74,15 @@ export async function startTestProvider(options: {
         id_token_signing_alg_values_supported: ['RS256'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none'],
+        ...(options.endSession ? { end_session_endpoint: `${issuer}/logout` } : {}),
       });
+    }
+    if (url.pathname === '/logout' && options.endSession) {
+      const back = url.searchParams.get('post_logout_redirect_uri');
+      logouts.push({ idTokenHint: url.searchParams.get('id_token_hint'), postLogoutRedirectUri: back });
+      liveRefreshTokens.clear(); // the person's session at the provider is over
+      response.writeHead(back ? 302 : 200, back ? { location: back } : {});
+      return response.end();
     }
     if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
     if (url.pathname === '/authorize') {
@@ -126,15 +143,16 @@ export async function startTestProvider(options: {
         void Promise.all([
           access(),
           sign({ nonce: grant.nonce, azp: options.clientId }, options.clientId),
-        ]).then(([token, id]) =>
+        ]).then(([token, id]) => {
+          idTokens.push(id);
           json(200, {
             access_token: token,
             id_token: id,
             token_type: 'Bearer',
             expires_in: options.accessSeconds ?? 300,
             ...(options.refreshTokens ? { refresh_token: refreshToken() } : {}),
-          }),
-        );
+          });
+        });
       });
       return undefined;
     }
@@ -144,6 +162,8 @@ export async function startTestProvider(options: {
     issuer,
     pkce,
     refreshes,
+    idTokens,
+    logouts,
     revokeRefreshTokens: () => liveRefreshTokens.clear(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

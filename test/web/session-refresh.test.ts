@@ -3,7 +3,8 @@
  * covenants and key ring: Zorgen van buren reads the concern store, never the engine) and the small OIDC provider on
  * real HTTP. The refresh token is kept only sealed and only when the provider gave one and a key ring seals it; the
  * requests that find the session expired together share one refresh; a cookie that does not open renews nothing;
- * logging out clears both cookies. The browser test (zorgen.devserver.test.ts) shows the same in Chromium.
+ * logging out clears the cookies and, where the provider offers it, ends the session at the provider too (RP-initiated
+ * logout). The browser test (zorgen.devserver.test.ts) shows the same in Chromium.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,21 @@ async function signIn(app: FastifyInstance): Promise<Jar> {
   return jar;
 }
 
+/** Logs out through the page's form, as the Uitloggen button does; returns the answer. */
+async function logOut(app: FastifyInstance, jar: Jar) {
+  const form = await app.inject({ url: '/zorgen', headers: { cookie: jar.header } });
+  jar.take(form.headers['set-cookie']);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+  const out = await app.inject({
+    method: 'POST',
+    url: '/uitloggen',
+    headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrf }).toString(),
+  });
+  jar.take(out.headers['set-cookie']);
+  return out;
+}
+
 let provider: TestProvider;
 beforeAll(async () => {
   provider = await startTestProvider({
@@ -98,21 +114,53 @@ test('the refresh token is kept sealed; pages that find the session expired toge
     jar.take(answers[0]!.headers['set-cookie']);
     expect(jar.values.get('tidw_sessie')).toMatch(/^ey/);
     expect(jar.values.get('tidw_vernieuwing')).not.toBe(sealed);
-    // Logging out clears both.
-    const form = await app.inject({ url: '/zorgen', headers: { cookie: jar.header } });
-    jar.take(form.headers['set-cookie']);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-    const out = await app.inject({
-      method: 'POST',
-      url: '/uitloggen',
-      headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrf }).toString(),
-    });
-    jar.take(out.headers['set-cookie']);
+    // Logging out clears them all.
+    const out = await logOut(app, jar);
     expect([...jar.values.keys()]).not.toContain('tidw_sessie');
     expect([...jar.values.keys()]).not.toContain('tidw_vernieuwing');
+    expect([...jar.values.keys()]).not.toContain('tidw_id');
+    // This provider has no end-session endpoint: the session ends at the gateway only.
+    expect(out.headers.location).toBe('/inloggen?uitgelogd');
   } finally {
     await app.close();
+  }
+});
+
+test('logging out ends the session at a provider that offers RP-initiated logout, and says so on return', async () => {
+  const withLogout = await startTestProvider({
+    clientId: 'tidw-web',
+    audience: 'tidw-gateway',
+    person,
+    refreshTokens: true,
+    endSession: true,
+  });
+  const app = await gateway(withLogout);
+  try {
+    const jar = await signIn(app);
+    const idToken = withLogout.idTokens.at(-1)!;
+    expect(jar.values.get('tidw_id')).toBe(idToken);
+    const out = await logOut(app, jar);
+    expect([...jar.values.keys()].filter((name) => name.startsWith('tidw_'))).toEqual([]);
+    // To the provider's end-session endpoint, naming the session by its ID token and the way back.
+    const atProvider = new URL(out.headers.location as string);
+    expect(`${atProvider.origin}${atProvider.pathname}`).toBe(`${withLogout.issuer}/logout`);
+    expect(atProvider.searchParams.get('id_token_hint')).toBe(idToken);
+    const back = await fetch(atProvider, { redirect: 'manual' });
+    expect(withLogout.logouts).toEqual([
+      { idTokenHint: idToken, postLogoutRedirectUri: 'http://localhost:80/uitgelogd' },
+    ]);
+    const returned = new URL(back.headers.get('location')!);
+    const landing = await app.inject({ url: returned.pathname });
+    expect(landing.headers.location).toBe('/inloggen?uitgelogd');
+    const login = await app.inject({ url: '/inloggen?uitgelogd' });
+    expect(login.body).toContain('U bent uitgelogd.');
+    // A page asked with the cookies the browser has left asks for a login.
+    const after = await app.inject({ url: '/zorgen', headers: { cookie: jar.header } });
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toMatch(/^\/inloggen/);
+  } finally {
+    await app.close();
+    await withLogout.close();
   }
 });
 

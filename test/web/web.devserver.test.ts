@@ -173,7 +173,8 @@ describe('a coordinator', () => {
 
   test('logs out, and the pages then ask for a login', async () => {
     await page.getByRole('button', { name: 'Uitloggen' }).click();
-    await page.waitForURL(/\/inloggen$/);
+    await page.waitForURL(/\/inloggen\?uitgelogd$/);
+    expect(await page.getByRole('status').innerText()).toBe('U bent uitgelogd.');
     expect((await page.context().cookies()).find((c) => c.name === 'tidw_sessie')).toBeUndefined();
     await page.goto(`${suite.base}/mijn-werk`);
     expect(new URL(page.url()).pathname).toBe('/inloggen');

@@ -10,10 +10,12 @@ import { mintDevToken } from '../../../platform/dev-issuer';
 import type { WebOptions } from '../context';
 import { roleLabels } from '../dutch';
 import { html, page } from '../html';
-import { beginLogin, CALLBACK_PATH, finishLogin } from '../oidc';
+import { beginLogin, CALLBACK_PATH, endSessionUrl, finishLogin, LOGGED_OUT_PATH } from '../oidc';
 import {
   devParties,
   endSession,
+  ID_TOKEN_COOKIE,
+  keepIdToken,
   keepRefreshToken,
   REFRESH_COOKIE,
   SESSION_SECONDS,
@@ -42,12 +44,14 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
 
   app.get('/inloggen', async (request, reply) => {
     const csrf = reply.generateCsrf();
-    const query = request.query as { fout?: string; verlopen?: string };
+    const query = request.query as { fout?: string; verlopen?: string; uitgelogd?: string };
     const failed = query.fout !== undefined;
     const expired =
       query.verlopen !== undefined
         ? html`<div class="notice" role="status">Uw sessie is verlopen. Log opnieuw in.</div>`
-        : '';
+        : query.uitgelogd !== undefined
+          ? html`<div class="notice" role="status">U bent uitgelogd.</div>`
+          : '';
     if (!options.devIssuer) {
       return reply.type('text/html').send(
         page(
@@ -128,6 +132,7 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
     if (!tokens || !valid) return reply.redirect('/inloggen?fout', 303);
     const until = new Date(Date.now() + SESSION_SECONDS * 1000).toISOString();
     startSession(request, reply, tokens.access, until);
+    if (tokens.id) keepIdToken(request, reply, tokens.id, until);
     // Kept sealed with the key ring; without one the session lasts as long as the access token.
     const keyring = options.sdk.encryption?.keyring;
     if (tokens.refresh && keyring)
@@ -157,8 +162,23 @@ export const loginPages: FastifyPluginAsync<WebOptions> = async (app, options) =
     return reply.redirect('/mijn-werk', 303);
   });
 
+  // Logging out ends the session here and, when the provider offers it, at the provider too (RP-initiated logout),
+  // which sends the browser back to LOGGED_OUT_PATH. A provider that cannot be reached does not keep anyone signed in
+  // here: the gateway's session is gone before the redirect.
   app.post('/uitloggen', { preHandler: app.csrfProtection.bind(app) }, async (request, reply) => {
+    const idToken = request.cookies[ID_TOKEN_COOKIE];
     endSession(request, reply);
-    return reply.redirect('/inloggen', 303);
+    const atProvider = oidc
+      ? await oidc().then(
+          (client) => endSessionUrl(client, request, idToken),
+          (err: unknown) => {
+            request.log.warn({ err }, 'logout at the identity provider skipped');
+            return undefined;
+          },
+        )
+      : undefined;
+    return reply.redirect(atProvider ?? '/inloggen?uitgelogd', 303);
   });
+
+  app.get(LOGGED_OUT_PATH, async (_request, reply) => reply.redirect('/inloggen?uitgelogd', 303));
 };
