@@ -268,6 +268,11 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   let published = '';
   /** An upsert waits for the end of the activation (single marker): it holds everything the activation took. */
   let publishing = false;
+  /**
+   * Settled once, for every deferred upsert: `then` on it queues the upsert exactly where `Promise.resolve().then`
+   * did, with one promise fewer per activation (each promise in a workflow has its stack captured by the SDK).
+   */
+  const alreadyResolved = Promise.resolve();
   const publishSearchAttributes = () => {
     if (!single) {
       publishNow();
@@ -277,7 +282,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     publishing = true;
     // Runs once this activation's start, handlers and timers are done, before any condition is checked again (and so
     // before the run can end): a start and its first update, or a deadline and an update, upsert once.
-    void Promise.resolve().then(() => {
+    void alreadyResolved.then(() => {
       publishing = false;
       publishNow();
     });
