@@ -2,6 +2,7 @@
  * What the workloads that go through the HTTP door stand on: a SQLite dev server, the engine's worker (payloads
  * plain, as the engine rows), the SDK and the gateway with its development issuer, all on the teardown.
  */
+import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -17,6 +18,8 @@ export interface GatewayStack {
   gateway: NonNullable<Awaited<ReturnType<typeof startGateway>>>;
   /** The gateway's data directory, where its development issuer keeps its key. */
   dataDir: string;
+  /** A Temporal client of the server itself, for what the SDK does not ask (a task queue's backlog). */
+  client: Client;
 }
 
 /** Starts server, worker, SDK and gateway; `env` adds to the gateway's environment. */
@@ -56,5 +59,5 @@ export async function startGatewayStack(
     },
   }))!;
   teardown.add('close gateway', () => gateway.close());
-  return { sdk, gateway, dataDir };
+  return { sdk, gateway, dataDir, client: server.client };
 }

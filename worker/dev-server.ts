@@ -64,6 +64,17 @@ const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
  */
 const VISIBILITY_RPS = 2000;
 
+/**
+ * The SQLite file's journal: write-ahead. The server's history, task queues and visibility all go through one
+ * connection to it (Temporal's SQLite plugin opens one unless configured otherwise, which the CLI cannot), so a count
+ * asked while workflows run waits for their writes. With the default rollback journal each commit copies the pages it
+ * changes aside and syncs three times; with a write-ahead log it appends and syncs once, as durable. Opening trajecten
+ * on a busy 2-core VM went from about 20 to about 63 a second (`synchronous=normal` would add about a fifth to that,
+ * and give up the sync of each commit). On a clean stop the log is folded back into the file; a backup copies
+ * `temporal.db` with its `temporal.db-wal`, or is taken with the server stopped.
+ */
+const SQLITE_PRAGMAS = ['journal_mode=wal'];
+
 /** The dev server died while starting, before it served. */
 class ExitedWhileStarting extends Error {}
 
@@ -191,7 +202,7 @@ async function launch(options: DevServerOptions, where: Where): Promise<DevServe
   const args = [
     'server',
     'start-dev',
-    ...(dbFile ? ['--db-filename', dbFile] : []),
+    ...(dbFile ? ['--db-filename', dbFile, ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])] : []),
     '--ip',
     '127.0.0.1',
     '--port',
