@@ -6,7 +6,8 @@
  * keys, strict objects), and words its issues as zod's English locale does; test/machines/validators.test.ts holds
  * both to the same verdict, output and issues.
  *
- * Nothing here keeps state between calls and nothing writes to a node, so the nodes can be shared and frozen.
+ * Nothing here writes to a node, so the nodes can be shared and frozen; the only state kept between calls is each
+ * object node's list of fields, worked out from the node once.
  */
 
 /** A check on a value that already has its node's type (zod's `checks`). */
@@ -230,6 +231,31 @@ const optIn = (n: Node): 'optional' | 'defaulted' | undefined =>
       : undefined;
 const optOut = (n: Node): 'optional' | undefined => (n.kind === 'optional' ? 'optional' : undefined);
 
+/** An object's field as `parseObject` reads it: its key, its node, and whether and how it may be absent. */
+interface Field {
+  key: string;
+  node: Node;
+  optin: 'optional' | 'defaulted' | undefined;
+  optional: boolean;
+}
+
+/** Each object node's fields, worked out once (a node is never written to, so the list stays right). */
+const fieldLists = new WeakMap<Node, readonly Field[]>();
+
+function fieldsOf(node: Extract<Node, { kind: 'object' }>): readonly Field[] {
+  let fields = fieldLists.get(node);
+  if (!fields) {
+    fields = Object.keys(node.shape)
+      .filter((key) => key !== '__proto__')
+      .map((key) => {
+        const field = node.shape[key]!;
+        return { key, node: field, optin: optIn(field), optional: optOut(field) === 'optional' };
+      });
+    fieldLists.set(node, fields);
+  }
+  return fields;
+}
+
 function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void {
   const input = p.value;
   if (!isObject(input)) {
@@ -243,13 +269,9 @@ function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void 
   }
   const out: Record<string, unknown> = {};
   p.value = out;
-  for (const key of Object.keys(node.shape)) {
-    if (key === '__proto__') continue;
-    const field = node.shape[key]!;
+  for (const { key, node: field, optin, optional } of fieldsOf(node)) {
     const r = run(field, input[key]);
     const present = key in input;
-    const optin = optIn(field);
-    const optional = optOut(field) === 'optional';
     if (!present && optional && optin === 'optional') continue;
     if (r.issues.length) {
       if (optin !== undefined && optional && !present) continue;
