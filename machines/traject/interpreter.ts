@@ -47,6 +47,15 @@ export function applyActions(
   actions: readonly RawAction[],
   at: string,
 ): Omit<Step, 'snapshot'> {
+  // Most transitions neither start nor cancel a timer: then the timers stay as they are, in a copy.
+  if (!actions.some((a) => a.type === 'xstate.raise' || a.type === 'xstate.cancel')) {
+    return {
+      timers: [...timers].sort(byDue),
+      effects: actions.filter(isEffect),
+      started: [],
+      cancelled: [],
+    };
+  }
   const pending = new Map<string, PendingTimer>();
   for (const timer of timers) pending.set(timer.id, timer);
   let atMs: number | undefined;
@@ -127,7 +136,7 @@ export function takeEvent(
 
 /** Fires the earliest pending timer, if any. */
 export function fireNext(snapshot: TrajectSnapshot, timers: readonly PendingTimer[]): Step | null {
-  const [first, ...rest] = timers;
+  const first = timers[0];
   if (!first) return null;
-  return takeEvent(snapshot, rest, first.event);
+  return takeEvent(snapshot, timers.slice(1), first.event);
 }
