@@ -424,10 +424,130 @@ function run(node: Node, value: unknown): Payload {
   return p;
 }
 
+/**
+ * The valid case, taken first: a value that passes every check of its node parses to the same output as `run` gives,
+ * without the issue lists `run` keeps for every value it looks at. Anything else (a failed check, a case this does
+ * not follow) is `INVALID`, so these return `unknown` (the output, or that symbol), and `run` parses the value again
+ * to say why: this must never answer for a value that `run` would refuse, nor answer differently, and may give up
+ * whenever in doubt.
+ */
+const INVALID: unique symbol = Symbol('invalid');
+function checksPass(node: Node, value: unknown): unknown {
+  let v = value;
+  for (const check of node.checks!) {
+    switch (check.kind) {
+      case 'format':
+        if (!check.pattern.test(v as string)) return INVALID;
+        break;
+      case 'maxLength':
+      case 'minLength': {
+        const item = v as { length?: unknown } | null | undefined;
+        if (item === null || item === undefined || item.length === undefined) break;
+        const length = typeof item === 'string' ? codePoints(item) : (item.length as number);
+        if (check.kind === 'maxLength' ? length > check.maximum : length < check.minimum) return INVALID;
+        break;
+      }
+      case 'trim':
+        v = (v as string).trim();
+        break;
+      case 'lessThan':
+        if (!(check.inclusive ? (v as number) <= check.value : (v as number) < check.value)) return INVALID;
+        break;
+      case 'greaterThan':
+        if (!(check.inclusive ? (v as number) >= check.value : (v as number) > check.value)) return INVALID;
+        break;
+      case 'int':
+        if (!Number.isSafeInteger(v)) return INVALID;
+        break;
+      case 'custom':
+        if (!check.fn(v as never)) return INVALID;
+        break;
+    }
+  }
+  return v;
+}
+
+function parseValid(node: Node, input: unknown): unknown {
+  const value = parseValidKind(node, input);
+  return value === INVALID || !node.checks?.length ? value : checksPass(node, value);
+}
+
+function parseValidKind(node: Node, input: unknown): unknown {
+  switch (node.kind) {
+    case 'string':
+      return typeof input === 'string' ? input : INVALID;
+    case 'number':
+      return typeof input === 'number' && Number.isFinite(input) ? input : INVALID;
+    case 'boolean':
+      return typeof input === 'boolean' ? input : INVALID;
+    case 'unknown':
+      return input;
+    case 'enum':
+    case 'literal':
+      return node.values.includes(input as never) ? input : INVALID;
+    case 'optional':
+      if (input === undefined && optIn(node.inner) !== 'defaulted') return input;
+      return parseValid(node.inner, input);
+    case 'default': {
+      if (input === undefined) return copyOf(node.value);
+      const value = parseValid(node.inner, input);
+      return value === undefined ? copyOf(node.value) : value;
+    }
+    case 'object': {
+      if (!isObject(input)) return INVALID;
+      const out: Record<string, unknown> = {};
+      for (const { key, node: field, optin, optional } of fieldsOf(node)) {
+        const present = key in input;
+        if (!present && optional && optin === 'optional') continue;
+        if (!present && optin === undefined) return INVALID;
+        const value = parseValid(field, input[key]);
+        if (value === INVALID) return INVALID;
+        if (value === undefined) {
+          if (present || (optin === 'defaulted' && !optional)) out[key] = undefined;
+        } else out[key] = value;
+      }
+      if (node.strict)
+        for (const key in input) if (!Object.prototype.hasOwnProperty.call(node.shape, key)) return INVALID;
+      return out;
+    }
+    case 'array': {
+      if (!Array.isArray(input)) return INVALID;
+      const out: unknown[] = Array(input.length);
+      let valid = true;
+      input.forEach((item, i) => {
+        if (!valid) return;
+        const value = parseValid(node.element, item);
+        if (value === INVALID) valid = false;
+        else out[i] = value;
+      });
+      return valid ? out : INVALID;
+    }
+    case 'record': {
+      if (!isPlainObject(input)) return INVALID;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(input)) {
+        if (key === '__proto__') continue;
+        const value = parseValid(node.value, input[key]);
+        if (value === INVALID) return INVALID;
+        out[key] = value;
+      }
+      return out;
+    }
+    case 'discriminatedUnion': {
+      if (!isObject(input)) return INVALID;
+      const tag = input[node.discriminator];
+      if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(node.options, tag)) return INVALID;
+      return parseValid(node.options[tag]!, input);
+    }
+  }
+}
+
 /** The validator of one generated node, typed as the schema's output. */
 export function validator<T>(node: Node): Validator<T> {
   return {
     safeParse(input: unknown): SafeParseResult<T> {
+      const valid = parseValid(node, input);
+      if (valid !== INVALID) return { success: true, data: valid as T };
       const p = run(node, input);
       if (p.issues.length === 0) return { success: true, data: p.value as T };
       return {
