@@ -34,8 +34,18 @@ interface RawAction {
   params?: unknown;
 }
 
+/** An instant as `toISOString` writes it (`2027-03-29T09:00:00.000Z`), as `applyActions` writes every `fireAt`. */
+const isIsoUtc = (at: string) => at.length === 24 && at[4] === '-' && at[10] === 'T' && at[23] === 'Z';
+
+/**
+ * Earliest first, then by id. Two instants as `toISOString` writes them sort as their text does (the same fields, in
+ * the same order and widths), which spares parsing both at every comparison; anything else is parsed.
+ */
 function byDue(a: PendingTimer, b: PendingTimer): number {
-  return Date.parse(a.fireAt) - Date.parse(b.fireAt) || a.id.localeCompare(b.id);
+  const x = a.fireAt;
+  const y = b.fireAt;
+  const due = isIsoUtc(x) && isIsoUtc(y) ? (x < y ? -1 : x > y ? 1 : 0) : Date.parse(x) - Date.parse(y);
+  return due || a.id.localeCompare(b.id);
 }
 
 /**
