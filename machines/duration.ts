@@ -47,11 +47,18 @@ function parts(duration: IsoDuration): Readonly<DurationParts> {
 
 const DAY = 86_400_000;
 
+/**
+ * The last sum asked for: a transition often asks for the same deadline more than once (the action that records it,
+ * the delay that arms its timer and the event the timer carries), and comparing two strings costs far less than
+ * parsing and printing an instant.
+ */
+let lastSum = { from: '', duration: '', result: '' };
+
 /** The instant `duration` after `from` (both ISO timestamps). */
 export function addDuration(from: string, duration: IsoDuration): string {
+  if (lastSum.from === from && lastSum.duration === duration) return lastSum.result;
   const p = parts(duration);
-  const start = new Date(from);
-  let t = start.getTime();
+  let t = Date.parse(from);
   const months = p.years * 12 + p.months;
   if (months > 0) {
     const d = new Date(t);
@@ -63,7 +70,9 @@ export function addDuration(from: string, duration: IsoDuration): string {
     t = d.getTime();
   }
   t += (p.weeks * 7 + p.days) * DAY + ((p.hours * 60 + p.minutes) * 60 + p.seconds) * 1000;
-  return new Date(t).toISOString();
+  const result = new Date(t).toISOString();
+  lastSum = { from, duration, result };
+  return result;
 }
 
 /** Milliseconds between two ISO instants (`to - from`). */
@@ -123,17 +132,22 @@ function offsetAt(t: number, timeZone: string): number {
  * the arithmetic, and the machine asks for local times on every working-day step and every hour a meeting proposal
  * looks at, so each day's offset is asked once and remembered (a bounded cache: entries are a few bytes).
  */
-const dayOffsets = new Map<string, number | null>();
+const dayOffsets = new Map<string, Map<number, number | null>>();
 const DAY_OFFSETS_KEPT = 4_096;
 
 function dayOffset(day: number, timeZone: string): number | null {
-  const key = `${timeZone}|${day}`;
-  let offset = dayOffsets.get(key);
+  // Keyed by zone, then by day number: no key to build for every hour a meeting proposal looks at.
+  let zone = dayOffsets.get(timeZone);
+  let offset = zone?.get(day);
   if (offset === undefined) {
     const start = offsetAt(day * DAY, timeZone);
     offset = start === offsetAt((day + 1) * DAY, timeZone) ? start : null;
-    if (dayOffsets.size >= DAY_OFFSETS_KEPT) dayOffsets.clear();
-    dayOffsets.set(key, offset);
+    if (!zone) {
+      zone = new Map();
+      dayOffsets.set(timeZone, zone);
+    }
+    if (zone.size >= DAY_OFFSETS_KEPT) zone.clear();
+    zone.set(day, offset);
   }
   return offset;
 }

@@ -9,7 +9,7 @@ import type { Actor, CoordinatorEvent } from '../events';
 import { coordinatorEventValidator, eventInputValidator } from '../validation/generated-validators';
 import type { CoordinatorEventType, Phase, Role } from '../vocabulary';
 import { guardExplanations, withArticle, type GuardName } from './guards';
-import { allowedEvents, phaseOf, type TrajectSnapshot } from './status';
+import { phaseOf, stateEvents, type TrajectSnapshot } from './status';
 
 /** The ways an event is refused; the names are the typed errors callers catch. */
 export type RefusalCode =
@@ -155,8 +155,9 @@ export function decide(
   }
   const event = parsed.data;
   const phase = phaseOf(snapshot);
-  const possible = allowedEvents(snapshot);
-  if (!possible.includes(type)) {
+  const events = stateEvents(snapshot);
+  if (!events.types.includes(type)) {
+    const possible = events.types.slice();
     return {
       ok: false,
       refusal: {
@@ -171,13 +172,14 @@ export function decide(
       },
     };
   }
-  if (!snapshot.can(event)) {
+  // An event the state takes unguarded needs no `can`: that would only evaluate the state's transitions again.
+  if (!events.unguarded.has(type) && !snapshot.can(event)) {
     const guard = failedGuard(snapshot, event);
     const why = guard
       ? guardExplanations[guard]({ context: snapshot.context, event })
       : { rule: 'phase', message: 'no transition applies' };
     // The refused event is possible in this phase, but not now: what else is possible, without it.
-    const others = possible.filter((t) => t !== type);
+    const others = events.types.filter((t) => t !== type);
     return {
       ok: false,
       refusal: {

@@ -34,8 +34,18 @@ interface RawAction {
   params?: unknown;
 }
 
+/** An instant as `toISOString` writes it (`2027-03-29T09:00:00.000Z`), as `applyActions` writes every `fireAt`. */
+const isIsoUtc = (at: string) => at.length === 24 && at[4] === '-' && at[10] === 'T' && at[23] === 'Z';
+
+/**
+ * Earliest first, then by id. Two instants as `toISOString` writes them sort as their text does (the same fields, in
+ * the same order and widths), which spares parsing both at every comparison; anything else is parsed.
+ */
 function byDue(a: PendingTimer, b: PendingTimer): number {
-  return Date.parse(a.fireAt) - Date.parse(b.fireAt) || a.id.localeCompare(b.id);
+  const x = a.fireAt;
+  const y = b.fireAt;
+  const due = isIsoUtc(x) && isIsoUtc(y) ? (x < y ? -1 : x > y ? 1 : 0) : Date.parse(x) - Date.parse(y);
+  return due || a.id.localeCompare(b.id);
 }
 
 /**
@@ -47,6 +57,15 @@ export function applyActions(
   actions: readonly RawAction[],
   at: string,
 ): Omit<Step, 'snapshot'> {
+  // Most transitions neither start nor cancel a timer: then the timers stay as they are, in a copy.
+  if (!actions.some((a) => a.type === 'xstate.raise' || a.type === 'xstate.cancel')) {
+    return {
+      timers: [...timers].sort(byDue),
+      effects: actions.filter(isEffect),
+      started: [],
+      cancelled: [],
+    };
+  }
   const pending = new Map<string, PendingTimer>();
   for (const timer of timers) pending.set(timer.id, timer);
   let atMs: number | undefined;
@@ -127,7 +146,7 @@ export function takeEvent(
 
 /** Fires the earliest pending timer, if any. */
 export function fireNext(snapshot: TrajectSnapshot, timers: readonly PendingTimer[]): Step | null {
-  const [first, ...rest] = timers;
+  const first = timers[0];
   if (!first) return null;
-  return takeEvent(snapshot, rest, first.event);
+  return takeEvent(snapshot, timers.slice(1), first.event);
 }

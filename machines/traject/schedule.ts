@@ -4,9 +4,19 @@ import { localClock, msBetween } from '../duration';
 
 const HOUR = 3_600_000;
 
+/** Clock times read before: a covenant names two, and every meeting proposal and neighbour's report reads them. */
+const clockMinutes = new Map<string, number>();
+const CLOCKS_KEPT = 1_024;
+
 function minutesOf(clock: string): number {
-  const [h, m] = clock.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
+  let minutes = clockMinutes.get(clock);
+  if (minutes === undefined) {
+    const [h, m] = clock.split(':').map(Number);
+    minutes = (h ?? 0) * 60 + (m ?? 0);
+    if (clockMinutes.size >= CLOCKS_KEPT) clockMinutes.clear();
+    clockMinutes.set(clock, minutes);
+  }
+  return minutes;
 }
 
 /** The covenant's office hours in numbers: weekdays (1 = Monday … 7 = Sunday) and minutes since midnight. */

@@ -35,7 +35,18 @@ const phaseTable: ReadonlyArray<[Parameters<TrajectSnapshot['matches']>[0], Phas
  * Writing it out is cheaper than remembering it per snapshot: every transition makes a new snapshot.
  */
 const phases = new Map<string, Phase>();
-const transitionTypes = new Map<string, readonly CoordinatorEventType[]>();
+const transitionTypes = new Map<string, StateEvents>();
+
+/** What a state value has transitions for. */
+export interface StateEvents {
+  /** Coordinator events it has a transition for (before guards), in the vocabulary's order. */
+  types: readonly CoordinatorEventType[];
+  /**
+   * Event types it takes whatever the context and the event's data: the first transition XState tries for them has
+   * no guard (and does something), so `snapshot.can` would say yes without asking a guard.
+   */
+  unguarded: ReadonlySet<string>;
+}
 
 function valueKey(value: StateValue): string {
   if (typeof value === 'string') return value;
@@ -139,17 +150,36 @@ export interface PublicStatus {
   allowedEvents: CoordinatorEventType[];
 }
 
-/** Coordinator events the snapshot has a transition for (before guards). */
-export function allowedEvents(snapshot: TrajectSnapshot): CoordinatorEventType[] {
-  if (snapshot.status !== 'active') return [];
+const noEvents: StateEvents = { types: [], unguarded: new Set() };
+
+/** What the snapshot's state has transitions for: nothing once the traject has ended. */
+export function stateEvents(snapshot: TrajectSnapshot): StateEvents {
+  if (snapshot.status !== 'active') return noEvents;
   const key = stateKey(snapshot);
   let known = transitionTypes.get(key);
   if (!known) {
-    const types = new Set<string>(getNextTransitions(snapshot).map((t) => t.eventType as string));
-    known = coordinatorEventTypes.filter((type) => types.has(type));
+    const transitions = getNextTransitions(snapshot);
+    const types = new Set<string>(transitions.map((t) => t.eventType as string));
+    // XState tries a state's own transitions before its ancestors', in this order; a wildcard would change that.
+    const unguarded = new Set<string>();
+    const seen = new Set<string>();
+    if (![...types].some((type) => type.includes('*'))) {
+      for (const t of transitions) {
+        const type = t.eventType as string;
+        if (seen.has(type)) continue;
+        seen.add(type);
+        if (!t.guard && (t.target !== undefined || t.actions.length > 0)) unguarded.add(type);
+      }
+    }
+    known = { types: coordinatorEventTypes.filter((type) => types.has(type)), unguarded };
     transitionTypes.set(key, known);
   }
-  return known.slice();
+  return known;
+}
+
+/** Coordinator events the snapshot has a transition for (before guards). */
+export function allowedEvents(snapshot: TrajectSnapshot): CoordinatorEventType[] {
+  return stateEvents(snapshot).types.slice();
 }
 
 function nextEvaluation(context: TrajectContext): { opensAt: string; dueBy: string; number: number } | null {

@@ -6,7 +6,8 @@
  * keys, strict objects), and words its issues as zod's English locale does; test/machines/validators.test.ts holds
  * both to the same verdict, output and issues.
  *
- * Nothing here keeps state between calls and nothing writes to a node, so the nodes can be shared and frozen.
+ * Nothing here writes to a node, so the nodes can be shared and frozen; the only state kept between calls is each
+ * object node's list of fields, worked out from the node once.
  */
 
 /** A check on a value that already has its node's type (zod's `checks`). */
@@ -230,6 +231,31 @@ const optIn = (n: Node): 'optional' | 'defaulted' | undefined =>
       : undefined;
 const optOut = (n: Node): 'optional' | undefined => (n.kind === 'optional' ? 'optional' : undefined);
 
+/** An object's field as `parseObject` reads it: its key, its node, and whether and how it may be absent. */
+interface Field {
+  key: string;
+  node: Node;
+  optin: 'optional' | 'defaulted' | undefined;
+  optional: boolean;
+}
+
+/** Each object node's fields, worked out once (a node is never written to, so the list stays right). */
+const fieldLists = new WeakMap<Node, readonly Field[]>();
+
+function fieldsOf(node: Extract<Node, { kind: 'object' }>): readonly Field[] {
+  let fields = fieldLists.get(node);
+  if (!fields) {
+    fields = Object.keys(node.shape)
+      .filter((key) => key !== '__proto__')
+      .map((key) => {
+        const field = node.shape[key]!;
+        return { key, node: field, optin: optIn(field), optional: optOut(field) === 'optional' };
+      });
+    fieldLists.set(node, fields);
+  }
+  return fields;
+}
+
 function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void {
   const input = p.value;
   if (!isObject(input)) {
@@ -243,13 +269,9 @@ function parseObject(node: Extract<Node, { kind: 'object' }>, p: Payload): void 
   }
   const out: Record<string, unknown> = {};
   p.value = out;
-  for (const key of Object.keys(node.shape)) {
-    if (key === '__proto__') continue;
-    const field = node.shape[key]!;
+  for (const { key, node: field, optin, optional } of fieldsOf(node)) {
     const r = run(field, input[key]);
     const present = key in input;
-    const optin = optIn(field);
-    const optional = optOut(field) === 'optional';
     if (!present && optional && optin === 'optional') continue;
     if (r.issues.length) {
       if (optin !== undefined && optional && !present) continue;
@@ -402,10 +424,130 @@ function run(node: Node, value: unknown): Payload {
   return p;
 }
 
+/**
+ * The valid case, taken first: a value that passes every check of its node parses to the same output as `run` gives,
+ * without the issue lists `run` keeps for every value it looks at. Anything else (a failed check, a case this does
+ * not follow) is `INVALID`, so these return `unknown` (the output, or that symbol), and `run` parses the value again
+ * to say why: this must never answer for a value that `run` would refuse, nor answer differently, and may give up
+ * whenever in doubt.
+ */
+const INVALID: unique symbol = Symbol('invalid');
+function checksPass(node: Node, value: unknown): unknown {
+  let v = value;
+  for (const check of node.checks!) {
+    switch (check.kind) {
+      case 'format':
+        if (!check.pattern.test(v as string)) return INVALID;
+        break;
+      case 'maxLength':
+      case 'minLength': {
+        const item = v as { length?: unknown } | null | undefined;
+        if (item === null || item === undefined || item.length === undefined) break;
+        const length = typeof item === 'string' ? codePoints(item) : (item.length as number);
+        if (check.kind === 'maxLength' ? length > check.maximum : length < check.minimum) return INVALID;
+        break;
+      }
+      case 'trim':
+        v = (v as string).trim();
+        break;
+      case 'lessThan':
+        if (!(check.inclusive ? (v as number) <= check.value : (v as number) < check.value)) return INVALID;
+        break;
+      case 'greaterThan':
+        if (!(check.inclusive ? (v as number) >= check.value : (v as number) > check.value)) return INVALID;
+        break;
+      case 'int':
+        if (!Number.isSafeInteger(v)) return INVALID;
+        break;
+      case 'custom':
+        if (!check.fn(v as never)) return INVALID;
+        break;
+    }
+  }
+  return v;
+}
+
+function parseValid(node: Node, input: unknown): unknown {
+  const value = parseValidKind(node, input);
+  return value === INVALID || !node.checks?.length ? value : checksPass(node, value);
+}
+
+function parseValidKind(node: Node, input: unknown): unknown {
+  switch (node.kind) {
+    case 'string':
+      return typeof input === 'string' ? input : INVALID;
+    case 'number':
+      return typeof input === 'number' && Number.isFinite(input) ? input : INVALID;
+    case 'boolean':
+      return typeof input === 'boolean' ? input : INVALID;
+    case 'unknown':
+      return input;
+    case 'enum':
+    case 'literal':
+      return node.values.includes(input as never) ? input : INVALID;
+    case 'optional':
+      if (input === undefined && optIn(node.inner) !== 'defaulted') return input;
+      return parseValid(node.inner, input);
+    case 'default': {
+      if (input === undefined) return copyOf(node.value);
+      const value = parseValid(node.inner, input);
+      return value === undefined ? copyOf(node.value) : value;
+    }
+    case 'object': {
+      if (!isObject(input)) return INVALID;
+      const out: Record<string, unknown> = {};
+      for (const { key, node: field, optin, optional } of fieldsOf(node)) {
+        const present = key in input;
+        if (!present && optional && optin === 'optional') continue;
+        if (!present && optin === undefined) return INVALID;
+        const value = parseValid(field, input[key]);
+        if (value === INVALID) return INVALID;
+        if (value === undefined) {
+          if (present || (optin === 'defaulted' && !optional)) out[key] = undefined;
+        } else out[key] = value;
+      }
+      if (node.strict)
+        for (const key in input) if (!Object.prototype.hasOwnProperty.call(node.shape, key)) return INVALID;
+      return out;
+    }
+    case 'array': {
+      if (!Array.isArray(input)) return INVALID;
+      const out: unknown[] = Array(input.length);
+      let valid = true;
+      input.forEach((item, i) => {
+        if (!valid) return;
+        const value = parseValid(node.element, item);
+        if (value === INVALID) valid = false;
+        else out[i] = value;
+      });
+      return valid ? out : INVALID;
+    }
+    case 'record': {
+      if (!isPlainObject(input)) return INVALID;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(input)) {
+        if (key === '__proto__') continue;
+        const value = parseValid(node.value, input[key]);
+        if (value === INVALID) return INVALID;
+        out[key] = value;
+      }
+      return out;
+    }
+    case 'discriminatedUnion': {
+      if (!isObject(input)) return INVALID;
+      const tag = input[node.discriminator];
+      if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(node.options, tag)) return INVALID;
+      return parseValid(node.options[tag]!, input);
+    }
+  }
+}
+
 /** The validator of one generated node, typed as the schema's output. */
 export function validator<T>(node: Node): Validator<T> {
   return {
     safeParse(input: unknown): SafeParseResult<T> {
+      const valid = parseValid(node, input);
+      if (valid !== INVALID) return { success: true, data: valid as T };
       const p = run(node, input);
       if (p.issues.length === 0) return { success: true, data: p.value as T };
       return {
