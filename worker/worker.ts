@@ -30,7 +30,7 @@ export interface TenancyWorkerOptions {
   /** The payload codec (encryption) for everything the worker sends and reads. */
   dataConverter?: DataConverter;
   /**
-   * Trajects kept in memory between their steps (each holds about 2 MiB, see the README's Performance section); one
+   * Trajects kept in memory between their steps (each holds about 320 KiB, see the README's Performance section); one
    * that is evicted is replayed from its history at its next step. Unset: the SDK's default for the heap.
    */
   maxCachedWorkflows?: number;
