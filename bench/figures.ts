@@ -3,6 +3,7 @@ import { row, type Row } from './report';
 import { percentile } from './stats';
 import type { VariantName } from './variants';
 import type { CapacityResult } from './workloads/capacity';
+import type { HeapResult } from './workloads/heap';
 import type { CaseloadResult } from './workloads/caseload';
 import type { GatewayResult } from './workloads/gateway';
 import type { HistorySize } from './workloads/history';
@@ -20,6 +21,7 @@ export interface WorkloadResults {
   history?: PerVariant<HistorySize>;
   replay?: PerVariant<ReplayPass[]>;
   capacity?: PerVariant<CapacityResult>;
+  heap?: PerVariant<HeapResult>;
   machine?: PerVariant<MachineRound[]>;
   /** The HTTP door against the SDK directly: `engine` is through the gateway, `baseline` the SDK. */
   gateway?: GatewayResult;
@@ -338,6 +340,17 @@ export function figures(results: WorkloadResults, capacityCounts: readonly numbe
     }
   }
   if (results.capacity) rows.push(...capacityRows(results.capacity, capacityCounts));
+  if (results.heap) {
+    const { engine: e, baseline: b } = results.heap;
+    rows.push(
+      row(
+        `Live heap per cached traject, after a full collection (${(e ?? b)?.trajects ?? 0} open)`,
+        'KiB',
+        e?.bytesPerTraject ?? nan,
+        b?.bytesPerTraject ?? nan,
+      ),
+    );
+  }
   if (results.machine) {
     rows.push(
       row(

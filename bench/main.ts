@@ -32,6 +32,7 @@ import { runCapacity } from './workloads/capacity';
 import { runCaseloadWorkload } from './workloads/caseload';
 import { runGatewayWorkload } from './workloads/gateway';
 import { runReportWorkload } from './workloads/report';
+import { runHeap } from './workloads/heap';
 import { runHistoryWorkload } from './workloads/history';
 import { runLatencyRound } from './workloads/latency';
 import { machineRound } from './workloads/machine';
@@ -49,6 +50,8 @@ const MACHINE_ROUND_SECONDS = 2;
 const MACHINE_WARM_UP_SECONDS = 0.5;
 /** Replay passes per variant. */
 const REPLAY_PASSES = 4;
+/** Trajects opened for the live-heap reading, per variant. */
+const HEAP_TRAJECTS = 500;
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -119,7 +122,7 @@ async function main(): Promise<number> {
     );
     const capacity = only.has('capacity');
     let bundles: Bundles | undefined;
-    if (needsServer || capacity) {
+    if (needsServer || capacity || only.has('heap')) {
       logger.info({}, 'bundling workflows');
       bundles = await bundleBoth();
     }
@@ -264,6 +267,15 @@ async function main(): Promise<number> {
           logger,
         );
       });
+    }
+
+    if (only.has('heap') && bundles) {
+      results.heap = {};
+      for (const variant of [engine, baseline]) {
+        await workload(`heap, ${variant.name}`, async () => {
+          results.heap![variant.name] = await runHeap(teardown, variant, bundles, HEAP_TRAJECTS, logger);
+        });
+      }
     }
 
     if (capacity && bundles) {

@@ -12,6 +12,7 @@ export const workloadNames = [
   'gateway',
   'caseload',
   'report',
+  'heap',
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 

@@ -40,7 +40,11 @@ export function runReportWorkload(options: { trajects: number; rounds: number; s
     const file = join(dir, READ_MODEL_FILE);
     const store = openSqliteStore(file);
     const seeded = performance.now();
-    const records: FactsRecord[] = facts.map((f, i) => ({ workflowId: `traject-${f.trajectRef}`, seq: i + 1, facts: f }));
+    const records: FactsRecord[] = facts.map((f, i) => ({
+      workflowId: `traject-${f.trajectRef}`,
+      seq: i + 1,
+      facts: f,
+    }));
     for (let i = 0; i < records.length; i += 5_000) store.putMany(records.slice(i, i + 5_000));
     const seedSeconds = elapsedMs(seeded) / 1000;
     store.close();
