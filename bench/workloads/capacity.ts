@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { actorFor } from '../../test/support/model';
 import type { CapacityWorkerArgs, CapacityWorkerMessage } from '../capacity-worker';
@@ -87,6 +87,28 @@ async function stopWorkerProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Opens a traject as a care provider's system would and leaves it waiting: consent with the start, then the urgency
+ * request, both updates so that they are taken in this order; it then waits on its eight-week decision timer.
+ */
+export function trajectOpener(client: Client, variant: Variant): (ref: string) => Promise<void> {
+  const consent = { type: 'INSTEMMING_GEGEVEN', actor: actorFor(almere, 'client') };
+  const request = { type: 'URGENTIE_AANGEVRAAGD', actor: actorFor(almere, 'zorgaanbieder') };
+  return async (ref) => {
+    const start = new WithStartWorkflowOperation(variant.workflowType, {
+      taskQueue: variant.taskQueue,
+      workflowId: variant.workflowId(ref),
+      args: variant.startArgs(ref, almere),
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    await client.workflow.executeUpdateWithStart(variant.update, {
+      args: [{ event: consent }],
+      startWorkflowOperation: start,
+    });
+    await (await start.workflowHandle()).executeUpdate(variant.update, { args: [{ event: request }] });
+  };
+}
+
 export async function runCapacity(
   teardown: Teardown,
   variant: Variant,
@@ -120,22 +142,7 @@ export async function runCapacity(
     teardown.add(`stop ${variant.name} capacity worker`, () => stopWorkerProcess(child));
 
     const nextRef = trajectRefs(random, `cap-${variant.name}`);
-    const consent = { type: 'INSTEMMING_GEGEVEN', actor: actorFor(almere, 'client') };
-    const request = { type: 'URGENTIE_AANGEVRAAGD', actor: actorFor(almere, 'zorgaanbieder') };
-    const openTraject = async (ref: string) => {
-      // Consent with the start, then the urgency request: both updates, so that they are taken in this order.
-      const start = new WithStartWorkflowOperation(variant.workflowType, {
-        taskQueue: variant.taskQueue,
-        workflowId: variant.workflowId(ref),
-        args: variant.startArgs(ref, almere),
-        workflowIdConflictPolicy: 'FAIL',
-      });
-      await client.workflow.executeUpdateWithStart(variant.update, {
-        args: [{ event: consent }],
-        startWorkflowOperation: start,
-      });
-      await (await start.workflowHandle()).executeUpdate(variant.update, { args: [{ event: request }] });
-    };
+    const openTraject = trajectOpener(client, variant);
     await sleep(SETTLE_MS);
     const idle = { workerRssBytes: rssBytes(child.pid), serverRssBytes: rssBytes(server.pid) };
     const points: CapacityPoint[] = [];

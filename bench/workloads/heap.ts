@@ -8,16 +8,14 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { actorFor } from '../../test/support/model';
 import { readModelSinks } from '../../worker/facts-sink';
 import { benchActivities, startServer, type Bundles, type Teardown } from '../environment';
 import { DeliveryObserver } from '../observer';
-import { almere } from '../plan';
 import { pool, sleep } from '../stats';
 import type { Variant } from '../variants';
+import { trajectOpener } from './capacity';
 
 /** Opened before the first reading, so that what every workflow shares (the sandbox, shared modules) is there. */
 const WARM_UP_TRAJECTS = 2;
@@ -69,21 +67,7 @@ export async function runHeap(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    const consent = { type: 'INSTEMMING_GEGEVEN', actor: actorFor(almere, 'client') };
-    const request = { type: 'URGENTIE_AANGEVRAAGD', actor: actorFor(almere, 'zorgaanbieder') };
-    const open = async (ref: string) => {
-      const start = new WithStartWorkflowOperation(variant.workflowType, {
-        taskQueue: variant.taskQueue,
-        workflowId: variant.workflowId(ref),
-        args: variant.startArgs(ref, almere),
-        workflowIdConflictPolicy: 'FAIL',
-      });
-      await client.workflow.executeUpdateWithStart(variant.update, {
-        args: [{ event: consent }],
-        startWorkflowOperation: start,
-      });
-      await (await start.workflowHandle()).executeUpdate(variant.update, { args: [{ event: request }] });
-    };
+    const open = trajectOpener(client, variant);
     for (let i = 0; i < WARM_UP_TRAJECTS; i += 1) await open(`heap-warm-${variant.name}-${i}`);
     await sleep(1000);
     const heapBeforeBytes = liveHeap();
