@@ -166,6 +166,8 @@ export function createVariantWorker(
   bundles: Bundles,
   activities: TenancyActivities,
   dataConverter?: DataConverter,
+  /** Workflows on this thread (the SDK's debug mode), where this process's heap holds them. */
+  debugMode = false,
 ): Promise<Worker> {
   if (name !== 'baseline') {
     if (name === 'encrypted' && !dataConverter)
@@ -177,6 +179,7 @@ export function createVariantWorker(
       workflowBundle: bundles.engine,
       activities,
       ...(name === 'encrypted' ? { dataConverter } : {}),
+      debugMode,
     });
   }
   return Worker.create({
@@ -185,6 +188,7 @@ export function createVariantWorker(
     taskQueue: variants.baseline.taskQueue,
     workflowBundle: bundles.baseline,
     activities,
+    debugMode,
   });
 }
 

@@ -36,6 +36,11 @@ export interface TenancyWorkerOptions {
   maxCachedWorkflows?: number;
   /** Workflow tasks taken at once; unset: the SDK's default (40). */
   maxConcurrentWorkflowTasks?: number;
+  /**
+   * The SDK's debug mode: workflows run on the calling thread (in the same reusable sandbox) with no deadline per
+   * activation, so that a debugger, or a reading of this process's heap, reaches them. Not for production.
+   */
+  debugMode?: boolean;
 }
 
 export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Worker> {
@@ -52,5 +57,6 @@ export function createTenancyWorker(options: TenancyWorkerOptions): Promise<Work
     ...(options.maxConcurrentWorkflowTasks !== undefined
       ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks }
       : {}),
+    ...(options.debugMode ? { debugMode: true } : {}),
   });
 }

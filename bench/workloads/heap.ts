@@ -8,10 +8,15 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { readModelSinks } from '../../worker/facts-sink';
-import { benchActivities, startServer, type Bundles, type Teardown } from '../environment';
+import {
+  benchActivities,
+  createVariantWorker,
+  startServer,
+  type Bundles,
+  type Teardown,
+} from '../environment';
 import { DeliveryObserver } from '../observer';
 import { pool, sleep } from '../stats';
 import type { Variant } from '../variants';
@@ -51,17 +56,8 @@ export async function runHeap(
     const connection = await NativeConnection.connect({ address: server.address });
     teardown.add('close heap worker connection', () => connection.close());
     const activities = benchActivities(teardown, logger.child({}, { level: 'warn' }), new DeliveryObserver());
-    const engine = variant.name !== 'baseline';
-    const worker = await Worker.create({
-      connection,
-      namespace: client.options.namespace,
-      taskQueue: variant.taskQueue,
-      workflowBundle: engine ? bundles.engine : bundles.baseline,
-      activities,
-      // Workflows on this thread, where this process's heap can be read; the sandbox is the same reusable one.
-      debugMode: true,
-      ...(engine ? { sinks: readModelSinks(activities.recordTrajectFacts) } : {}),
-    });
+    // Workflows on this thread, where this process's heap can be read; the sandbox is the same reusable one.
+    const worker = await createVariantWorker(variant.name, connection, bundles, activities, undefined, true);
     const running = worker.run();
     teardown.add('stop heap worker', async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
