@@ -7,7 +7,6 @@ import { addDuration } from '../duration';
 import { coordinatorEventTypes } from '../event-types';
 import { hash53 } from '../hash53';
 import type { ContractForm, CoordinatorEventType, EscalationKind, Origin, Phase, Role } from '../vocabulary';
-import type { TrajectEvent } from '../events';
 import type { TrajectContext } from './context';
 import type { TrajectMachine } from './machine';
 
@@ -47,18 +46,6 @@ export interface StateEvents {
    * no guard (and does something), so `snapshot.can` would say yes without asking a guard.
    */
   unguarded: ReadonlySet<string>;
-  /**
-   * For each event type whose guarded transitions are all guarded by named predicates (plain functions of
-   * `setup({ guards })`), its transitions in the order XState tries them: whether `snapshot.can` says yes is then the first whose guard
-   * passes, asked without XState walking the state nodes again. A type missing here is asked of `snapshot.can`.
-   */
-  guarded: ReadonlyMap<string, readonly GuardedTransition[]>;
-}
-
-/** A transition as `snapshot.can` weighs it: its guard's name (none: it always applies), and whether it does anything. */
-export interface GuardedTransition {
-  guard: string | undefined;
-  takes: boolean;
 }
 
 function valueKey(value: StateValue): string {
@@ -163,7 +150,7 @@ export interface PublicStatus {
   allowedEvents: CoordinatorEventType[];
 }
 
-const noEvents: StateEvents = { types: [], unguarded: new Set(), guarded: new Map() };
+const noEvents: StateEvents = { types: [], unguarded: new Set() };
 
 /** What the snapshot's state has transitions for: nothing once the traject has ended. */
 export function stateEvents(snapshot: TrajectSnapshot): StateEvents {
@@ -175,7 +162,6 @@ export function stateEvents(snapshot: TrajectSnapshot): StateEvents {
     const types = new Set<string>(transitions.map((t) => t.eventType as string));
     // XState tries a state's own transitions before its ancestors', in this order; a wildcard would change that.
     const unguarded = new Set<string>();
-    const guarded = new Map<string, GuardedTransition[]>();
     const seen = new Set<string>();
     if (![...types].some((type) => type.includes('*'))) {
       for (const t of transitions) {
@@ -184,52 +170,11 @@ export function stateEvents(snapshot: TrajectSnapshot): StateEvents {
         seen.add(type);
         if (!t.guard && (t.target !== undefined || t.actions.length > 0)) unguarded.add(type);
       }
-      // One active atomic state (no parallel regions): its transitions and then its ancestors', as XState tries them.
-      if (snapshot._nodes.filter((node) => node.type === 'atomic' || node.type === 'final').length === 1) {
-        const guards = snapshot.machine.implementations.guards as Record<string, unknown>;
-        const isPlainGuard = (guard: unknown): guard is string =>
-          typeof guard === 'string' && typeof guards[guard] === 'function' && !('check' in (guards[guard] as object));
-        for (const type of types) {
-          const ofType = transitions.filter((t) => t.eventType === type);
-          if (ofType.every((t) => t.guard === undefined || isPlainGuard(t.guard))) {
-            guarded.set(
-              type,
-              ofType.map((t) => ({
-                guard: t.guard as string | undefined,
-                takes: t.target !== undefined || t.actions.length > 0,
-              })),
-            );
-          }
-        }
-      }
     }
-    known = { types: coordinatorEventTypes.filter((type) => types.has(type)), unguarded, guarded };
+    known = { types: coordinatorEventTypes.filter((type) => types.has(type)), unguarded };
     transitionTypes.set(key, known);
   }
   return known;
-}
-
-/**
- * Whether the snapshot's state would take the event now, as `snapshot.can(event)` says: for an event type whose
- * transitions `stateEvents` lists as guarded, the first transition whose guard passes decides, without XState walking
- * the state nodes again; for any other, and whenever a guard throws (XState words that error), `snapshot.can`.
- */
-export function canTake(snapshot: TrajectSnapshot, event: TrajectEvent): boolean {
-  const transitions = stateEvents(snapshot).guarded.get(event.type);
-  if (!transitions) return snapshot.can(event);
-  const guards = snapshot.machine.implementations.guards as Record<
-    string,
-    (args: { context: TrajectContext; event: TrajectEvent }, params: undefined) => boolean
-  >;
-  const args = { context: snapshot.context, event };
-  try {
-    for (const transition of transitions) {
-      if (transition.guard === undefined || guards[transition.guard]!(args, undefined)) return transition.takes;
-    }
-  } catch {
-    return snapshot.can(event);
-  }
-  return false;
 }
 
 /** Coordinator events the snapshot has a transition for (before guards). */
