@@ -4,6 +4,7 @@
  * and cancel durable timers, the tests use it to walk the graph with a clock, the timeline uses it to replay.
  */
 import { createActor, type AnyStateMachine } from 'xstate';
+import { formatInstant, parseInstant } from '../duration';
 import type { TimerEvent, TrajectEvent } from '../events';
 import type { TrajectInput } from './context';
 import { isEffect, type Effect } from './effects';
@@ -44,7 +45,7 @@ const isIsoUtc = (at: string) => at.length === 24 && at[4] === '-' && at[10] ===
 function byDue(a: PendingTimer, b: PendingTimer): number {
   const x = a.fireAt;
   const y = b.fireAt;
-  const due = isIsoUtc(x) && isIsoUtc(y) ? (x < y ? -1 : x > y ? 1 : 0) : Date.parse(x) - Date.parse(y);
+  const due = isIsoUtc(x) && isIsoUtc(y) ? (x < y ? -1 : x > y ? 1 : 0) : parseInstant(x) - parseInstant(y);
   return due || a.id.localeCompare(b.id);
 }
 
@@ -76,8 +77,8 @@ export function applyActions(
     if (action.type === 'xstate.raise') {
       const { event, id, delay } = action.params as { event: TimerEvent; id?: string; delay?: number };
       if (id === undefined || delay === undefined) continue; // an immediate raise is handled inside the machine
-      atMs ??= Date.parse(at);
-      const timer = { id, event, fireAt: new Date(atMs + delay).toISOString() };
+      atMs ??= parseInstant(at);
+      const timer = { id, event, fireAt: formatInstant(atMs + delay) };
       pending.set(id, timer);
       started.push(timer);
     } else if (action.type === 'xstate.cancel') {

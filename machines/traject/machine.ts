@@ -155,6 +155,67 @@ const timeRecordingActions: ReadonlySet<string> = new Set([
   'closeEscalationsNoLongerLate',
 ]);
 
+/**
+ * Effects whose parameters are read from the context and event when the transition takes them. They are plain named
+ * actions with parameters worked out by a function (XState calls it with the context and event of that moment), not
+ * `enqueueActions`: the same effect, in the same place among the transition's actions, without the enqueue functions
+ * XState builds for every `enqueueActions` it runs.
+ */
+type EffectArgs = { context: TrajectContext; event: TrajectEvent };
+
+/** The partners are told of the event (or of `subject`). */
+const notifyPartners = (subject?: string) => ({
+  type: 'notifyParties' as const,
+  params: ({ context, event }: EffectArgs): NotifyParams => ({
+    subject: subject ?? event.type,
+    roles: partnerRoles(context.covenant),
+  }),
+});
+
+/** The kennismakingsgesprek is invited to, on signing. */
+const inviteKennismaking = {
+  type: 'inviteKennismakingsgesprek' as const,
+  params: ({ context }: EffectArgs): InvitationParams => invitation(context, 'kennismakingsgesprek'),
+};
+
+/** A planned meeting is confirmed to its attendees. */
+const confirmPlannedMeeting = {
+  type: 'confirmMeeting' as const,
+  params: ({ context, event }: EffectArgs): MeetingPlannedParams => {
+    assertEvent(event, 'GESPREK_GEPLAND');
+    const { meeting, plannedAt } = event.data;
+    return {
+      meeting,
+      number: meeting === 'kennismakingsgesprek' ? 1 : context.evaluation.number,
+      plannedAt,
+      roles: context.covenant.meetingAttendees[meeting],
+    };
+  },
+};
+
+/** A concern goes to whoever the covenant routes it to at that hour. */
+const routeConcern = {
+  type: 'routeNeighbourReport' as const,
+  params: ({ context, event }: EffectArgs): NeighbourReportParams => {
+    const duringOfficeHours = isDuringOfficeHours(context.covenant, event.at);
+    const to = duringOfficeHours
+      ? context.covenant.neighbourReportRouting.duringOfficeHours
+      : context.covenant.neighbourReportRouting.outsideOfficeHours;
+    return { kind: 'zorgen', to, duringOfficeHours };
+  },
+};
+
+/** A new waakvlam month: the care provider is asked to check in. */
+const requestCheckIn = {
+  type: 'requestWaakvlamContact' as const,
+  params: ({ context, event }: EffectArgs): WaakvlamContactParams => ({
+    periodStart: event.at,
+    dueBy: context.waakvlam?.nextCheckIn ?? event.at,
+    budgetHours: context.covenant.terms.waakvlamContactBudgetHours,
+    roles: context.covenant.permissions.CONTACT_GELOGD,
+  }),
+};
+
 export const trajectMachine = setup({
   types: {
     context: {} as TrajectContext,
@@ -189,15 +250,6 @@ export const trajectMachine = setup({
 
     /** Every transition records the time of its event (see `stampEveryTransition`). */
     stamp: assign({ lastEventAt: ({ event }) => event.at }),
-
-    notifyPartners: enqueueActions(({ context, event, enqueue }, params?: { subject: string }) => {
-      enqueue(
-        effect('notifyParties', {
-          subject: params?.subject ?? event.type,
-          roles: partnerRoles(context.covenant),
-        }),
-      );
-    }),
 
     recordConsent: assign(stamped(({ event }) => ({ consentAt: event.at }))),
     recordEnd: assign(
@@ -369,9 +421,6 @@ export const trajectMachine = setup({
         );
       }
     }),
-    inviteKennismaking: enqueueActions(({ context, enqueue }) => {
-      enqueue(effect('inviteKennismakingsgesprek', invitation(context, 'kennismakingsgesprek')));
-    }),
     /** The evaluation window opens: the next evaluatiegesprek is due (`inviteEvaluation` invites to it). */
     openEvaluation: assign(
       stamped(({ context, event }) => {
@@ -417,18 +466,6 @@ export const trajectMachine = setup({
           : { evaluation: { ...context.evaluation, plannedAt } };
       }),
     ),
-    confirmPlannedMeeting: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'GESPREK_GEPLAND');
-      const { meeting, plannedAt } = event.data;
-      enqueue(
-        effect('confirmMeeting', {
-          meeting,
-          number: meeting === 'kennismakingsgesprek' ? 1 : context.evaluation.number,
-          plannedAt,
-          roles: context.covenant.meetingAttendees[meeting],
-        }),
-      );
-    }),
     recordKennismakingHeld: assign(
       stamped(({ context, event }) => ({ kennismaking: { ...context.kennismaking, heldAt: event.at } })),
     ),
@@ -600,13 +637,6 @@ export const trajectMachine = setup({
       enqueue.cancel(timerIds.nuisanceResponse(reportId));
       enqueue.cancel(timerIds.nuisanceEscalation(reportId));
     }),
-    routeConcern: enqueueActions(({ context, event, enqueue }) => {
-      const duringOfficeHours = isDuringOfficeHours(context.covenant, event.at);
-      const to = duringOfficeHours
-        ? context.covenant.neighbourReportRouting.duringOfficeHours
-        : context.covenant.neighbourReportRouting.outsideOfficeHours;
-      enqueue(effect('routeNeighbourReport', { kind: 'zorgen', to, duringOfficeHours }));
-    }),
 
     openArrears: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'HUURACHTERSTAND_GESIGNALEERD');
@@ -721,16 +751,6 @@ export const trajectMachine = setup({
         },
       })),
     ),
-    requestCheckIn: enqueueActions(({ context, event, enqueue }) => {
-      enqueue(
-        effect('requestWaakvlamContact', {
-          periodStart: event.at,
-          dueBy: context.waakvlam?.nextCheckIn ?? event.at,
-          budgetHours: context.covenant.terms.waakvlamContactBudgetHours,
-          roles: context.covenant.permissions.CONTACT_GELOGD,
-        }),
-      );
-    }),
     logContact: assign(
       stamped(({ context, event }) => {
         assertEvent(event, 'CONTACT_GELOGD');
@@ -841,7 +861,7 @@ export const trajectMachine = setup({
         on: {
           INGETROKKEN: {
             target: 'ingetrokken',
-            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, notifyPartners()],
           },
         },
         states: {
@@ -857,7 +877,7 @@ export const trajectMachine = setup({
                 actions: [
                   'recordUrgencyGranted',
                   { type: 'resolveEscalations', params: { kinds: ['urgentiebesluitTeLaat'] } },
-                  'notifyPartners',
+                  notifyPartners(),
                 ],
               },
               URGENTIE_AFGEWEZEN: {
@@ -865,7 +885,7 @@ export const trajectMachine = setup({
                 actions: [
                   { type: 'resolveEscalations', params: { kinds: ['urgentiebesluitTeLaat'] } },
                   { type: 'recordEnd', params: { reason: 'urgentieAfgewezen' } },
-                  'notifyPartners',
+                  notifyPartners(),
                 ],
               },
               URGENTIEBESLUIT_TERMIJN: {
@@ -880,7 +900,7 @@ export const trajectMachine = setup({
         on: {
           INGETROKKEN: {
             target: 'ingetrokken',
-            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, notifyPartners()],
           },
         },
         states: {
@@ -905,7 +925,7 @@ export const trajectMachine = setup({
             on: {
               AANBOD_GEACCEPTEERD: {
                 target: '#traject.contractering',
-                actions: ['recordOfferAccepted', 'notifyPartners'],
+                actions: ['recordOfferAccepted', notifyPartners()],
               },
               AANBOD_GEWEIGERD: { target: 'zoeken', actions: 'recordOfferRefused' },
             },
@@ -917,7 +937,7 @@ export const trajectMachine = setup({
         on: {
           INGETROKKEN: {
             target: 'ingetrokken',
-            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+            actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, notifyPartners()],
           },
         },
         states: {
@@ -936,7 +956,7 @@ export const trajectMachine = setup({
               CONTRACT_GETEKEND: {
                 guard: 'isAdvisedForm',
                 target: '#traject.bewoning',
-                actions: ['recordContract', 'inviteKennismaking', 'notifyPartners'],
+                actions: ['recordContract', inviteKennismaking, notifyPartners()],
               },
             },
           },
@@ -974,7 +994,7 @@ export const trajectMachine = setup({
               { type: 'raiseEscalation', params: { kind: 'overlastOnopgelost', caseConsultation: true } },
             ],
           },
-          ZORGEN_GEMELD: { actions: 'routeConcern' },
+          ZORGEN_GEMELD: { actions: routeConcern },
           HUURACHTERSTAND_GESIGNALEERD: { guard: 'hasNoOpenArrears', actions: 'openArrears' },
           HUURACHTERSTAND_OPGELOST: {
             guard: 'hasOpenArrears',
@@ -995,14 +1015,14 @@ export const trajectMachine = setup({
           },
           CONTRACT_BEEINDIGD: {
             target: 'beeindigd',
-            actions: [{ type: 'recordEnd', params: { reason: 'contractBeeindigd' } }, 'notifyPartners'],
+            actions: [{ type: 'recordEnd', params: { reason: 'contractBeeindigd' } }, notifyPartners()],
           },
         },
         states: {
           huurperiode: {
             initial: 'tijdelijk',
             on: {
-              TERUGVAL_GEMELD: { target: 'timeout', actions: ['startTimeout', 'notifyPartners'] },
+              TERUGVAL_GEMELD: { target: 'timeout', actions: ['startTimeout', notifyPartners()] },
             },
             states: {
               tijdelijk: {
@@ -1016,11 +1036,11 @@ export const trajectMachine = setup({
                 on: {
                   INGETROKKEN: {
                     target: '#traject.ingetrokken',
-                    actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+                    actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, notifyPartners()],
                   },
                   GESPREK_GEPLAND: {
                     guard: 'isMeetingPlannable',
-                    actions: ['recordMeetingPlanned', 'confirmPlannedMeeting'],
+                    actions: ['recordMeetingPlanned', confirmPlannedMeeting],
                   },
                   GESPREK_GEVOERD: [
                     {
@@ -1056,7 +1076,7 @@ export const trajectMachine = setup({
                       { type: 'raiseEscalation', params: { kind: 'evaluatiegesprekGemist' } },
                     ],
                   },
-                  CONTRACT_VERLENGD: { target: '.lopend', actions: ['recordExtension', 'notifyPartners'] },
+                  CONTRACT_VERLENGD: { target: '.lopend', actions: ['recordExtension', notifyPartners()] },
                 },
                 states: {
                   lopend: {
@@ -1069,7 +1089,7 @@ export const trajectMachine = setup({
                             'recordAgreement',
                             'recordConversion',
                             { type: 'lapseEscalations', params: meetingsOver },
-                            { type: 'notifyPartners', params: { subject: 'omgeklapt' } },
+                            notifyPartners('omgeklapt'),
                           ],
                         },
                         { guard: 'canAgreeToConversion', target: 'omklappen', actions: 'recordAgreement' },
@@ -1086,7 +1106,7 @@ export const trajectMachine = setup({
                             'recordAgreement',
                             'recordConversion',
                             { type: 'lapseEscalations', params: meetingsOver },
-                            { type: 'notifyPartners', params: { subject: 'omgeklapt' } },
+                            notifyPartners('omgeklapt'),
                           ],
                         },
                         { guard: 'canAgreeToConversion', actions: 'recordAgreement' },
@@ -1100,7 +1120,7 @@ export const trajectMachine = setup({
                 on: {
                   TRAJECT_AFGESLOTEN: {
                     target: '#traject.afgesloten',
-                    actions: [{ type: 'recordEnd', params: { reason: 'afgesloten' } }, 'notifyPartners'],
+                    actions: [{ type: 'recordEnd', params: { reason: 'afgesloten' } }, notifyPartners()],
                   },
                 },
                 states: {
@@ -1108,7 +1128,7 @@ export const trajectMachine = setup({
                     on: {
                       BEGELEIDING_AFGESCHAALD: {
                         target: 'waakvlam',
-                        actions: ['startWaakvlam', 'notifyPartners'],
+                        actions: ['startWaakvlam', notifyPartners()],
                       },
                     },
                   },
@@ -1119,7 +1139,7 @@ export const trajectMachine = setup({
                       WAAKVLAM_CHECKIN: {
                         actions: [
                           'startWaakvlamPeriod',
-                          'requestCheckIn',
+                          requestCheckIn,
                           { type: 'resolveEscalations', params: { kinds: ['contactbudgetOverschreden'] } },
                           'armWaakvlamCheckIn',
                         ],
@@ -1139,7 +1159,7 @@ export const trajectMachine = setup({
                         actions: [
                           'endWaakvlam',
                           { type: 'resolveEscalations', params: { kinds: ['contactbudgetOverschreden'] } },
-                          'notifyPartners',
+                          notifyPartners(),
                         ],
                       },
                     },
@@ -1151,11 +1171,11 @@ export const trajectMachine = setup({
           },
           timeout: {
             on: {
-              TIMEOUT_BEEINDIGD: { target: 'huurperiode.hist', actions: ['endTimeout', 'notifyPartners'] },
+              TIMEOUT_BEEINDIGD: { target: 'huurperiode.hist', actions: ['endTimeout', notifyPartners()] },
               INGETROKKEN: {
                 guard: 'isNotConverted',
                 target: '#traject.ingetrokken',
-                actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, 'notifyPartners'],
+                actions: [{ type: 'recordEnd', params: { reason: 'ingetrokken' } }, notifyPartners()],
               },
             },
           },

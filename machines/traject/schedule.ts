@@ -1,6 +1,6 @@
 /** Office hours: when a meeting is proposed and who receives a neighbour's report. Pure, time zone from the covenant. */
 import type { Covenant } from '../covenant';
-import { localClock, msBetween } from '../duration';
+import { formatInstant, localClock, msBetween, parseInstant } from '../duration';
 
 const HOUR = 3_600_000;
 
@@ -41,7 +41,7 @@ function isOfficeTime(hours: OfficeHours, timeZone: string, t: number): boolean 
 
 /** Whether an instant falls within the covenant's office hours. */
 export function isDuringOfficeHours(covenant: Covenant, at: string): boolean {
-  const t = Date.parse(at);
+  const t = parseInstant(at);
   if (Number.isNaN(t)) throw new RangeError(`not an instant: ${at}`);
   return isOfficeTime(officeHoursOf(covenant), covenant.timezone, t);
 }
@@ -51,9 +51,9 @@ export function isDuringOfficeHours(covenant: Covenant, at: string): boolean {
  * middle of that window on, so that an invitation has a concrete time the parties can move (GESPREK_GEPLAND).
  */
 export function proposeMeetingTime(covenant: Covenant, opens: string, due: string): string {
-  const middle = Date.parse(opens) + Math.floor(msBetween(opens, due) / 2);
+  const middle = parseInstant(opens) + Math.floor(msBetween(opens, due) / 2);
   let t = Math.ceil(middle / HOUR) * HOUR;
-  if (Number.isNaN(t)) return new Date(t).toISOString(); // throws, as for any instant that is none
+  if (Number.isNaN(t)) return formatInstant(t); // throws, as for any instant that is none
   const hours = officeHoursOf(covenant);
   // At most two weeks of hours to look through; a covenant has at least one office day a week.
   for (let i = 0; i < 24 * 14; i += 1) {
@@ -61,9 +61,9 @@ export function proposeMeetingTime(covenant: Covenant, opens: string, due: strin
       isOfficeTime(hours, covenant.timezone, t) &&
       isOfficeTime(hours, covenant.timezone, t + HOUR - 60_000)
     ) {
-      return new Date(t).toISOString();
+      return formatInstant(t);
     }
     t += HOUR;
   }
-  return new Date(middle).toISOString();
+  return formatInstant(middle);
 }

@@ -58,7 +58,21 @@ function valueKey(value: StateValue): string {
   return key;
 }
 
-const stateKey = (snapshot: TrajectSnapshot): string => valueKey(snapshot.value);
+/**
+ * The last state value written out: `decide` and the workflow ask for the phase and the events of one snapshot in a
+ * row, and XState makes a new value object only with a new snapshot.
+ */
+let lastValue: StateValue | undefined;
+let lastKey = '';
+
+function stateKey(snapshot: TrajectSnapshot): string {
+  const value = snapshot.value;
+  if (value !== lastValue) {
+    lastKey = valueKey(value);
+    lastValue = value;
+  }
+  return lastKey;
+}
 
 /** The public phase of a snapshot. */
 export function phaseOf(snapshot: TrajectSnapshot): Phase {
