@@ -9,7 +9,7 @@
  *   check input with the validators generated from the schemas (machines/validation, scripts/generate-validators.ts),
  *   whose nodes are plain data the checks only read;
  * - nothing reached from here may keep per-workflow state: module-level caches hold pure results only (a formatter
- *   per time zone, the interpreter's inert actor scope, emptied before each use).
+ *   per time zone, the interpreter's inert actor scope, emptied before each use, the deep-frozen covenants).
  * test/worker/shared-modules.test.ts fails when either rule breaks or a module here is evaluated per workflow again.
  */
 import * as xstate from 'xstate';
@@ -23,6 +23,7 @@ import * as decide from '../machines/traject/decide';
 import * as interpreter from '../machines/traject/interpreter';
 import * as machine from '../machines/traject/machine';
 import * as migration from '../machines/traject/migration';
+import * as sharedCovenants from '../machines/shared-covenants';
 import * as status from '../machines/traject/status';
 import * as validators from '../machines/validation/generated-validators';
 import * as messageValidators from './generated-validators';
@@ -40,6 +41,7 @@ export const sharedModules = [
   interpreter,
   machine,
   migration,
+  sharedCovenants,
   status,
   validators,
   messageValidators,

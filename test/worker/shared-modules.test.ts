@@ -86,6 +86,7 @@ test.each([
   'machines/covenant-terms',
   'machines/traject/decide',
   'machines/traject/migration',
+  'machines/shared-covenants',
   'machines/event-data',
   'machines/validation/runtime',
   'machines/validation/refinements',
