@@ -10,6 +10,9 @@
  *   whose nodes are plain data the checks only read;
  * - nothing reached from here may keep per-workflow state: module-level caches hold pure results only (a formatter
  *   per time zone, the interpreter's inert actor scope, emptied before each use, the deep-frozen covenants).
+ * Workflow modules are shared too where they do not need the workflow's own SDK API (`@temporalio/workflow` is
+ * evaluated per workflow): the read model's feed takes its ways of writing as an argument (facts-feed.ts), the patch
+ * ids are plain data, the search attribute keys come from `@temporalio/common`, which the SDK itself shares.
  * test/worker/shared-modules.test.ts fails when either rule breaks or a module here is evaluated per workflow again.
  */
 import * as xstate from 'xstate';
@@ -26,7 +29,10 @@ import * as migration from '../machines/traject/migration';
 import * as sharedCovenants from '../machines/shared-covenants';
 import * as status from '../machines/traject/status';
 import * as validators from '../machines/validation/generated-validators';
+import * as factsFeed from './facts-feed';
 import * as messageValidators from './generated-validators';
+import * as patches from './patches';
+import * as searchAttributes from './search-attributes';
 
 /** Referenced, so that the bundler keeps every module above (XState declares `sideEffects: false`). */
 export const sharedModules = [
@@ -45,4 +51,7 @@ export const sharedModules = [
   status,
   validators,
   messageValidators,
+  factsFeed,
+  patches,
+  searchAttributes,
 ];

@@ -50,7 +50,8 @@ import {
   eventInputValidator,
 } from '../machines/validation/generated-validators';
 import { perform } from './effects';
-import { FactsFeed } from './facts';
+import { factsWriter } from './facts';
+import { FactsFeed } from './facts-feed';
 import { sendEventArgsValidator } from './generated-validators';
 import { covenantChangeRulesFor, patches, rulesFor, withSingleMarker } from './patches';
 import {
@@ -425,7 +426,13 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     snapshot = first.snapshot;
     pending = [];
     if (isPatched(patches.readModel))
-      feed = FactsFeed.start(workflowId, { ...input.aanmelding, registeredAt: at }, first.snapshot, lean);
+      feed = FactsFeed.start(
+        workflowId,
+        { ...input.aanmelding, registeredAt: at },
+        first.snapshot,
+        lean,
+        factsWriter,
+      );
     apply(first, at);
     record({
       at,
@@ -449,7 +456,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     published = '';
     publishSearchAttributes();
     if (input.continued.facts && isPatched(patches.readModel))
-      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot, lean);
+      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot, lean, factsWriter);
   } else {
     register();
   }

@@ -92,6 +92,9 @@ test.each([
   'machines/validation/refinements',
   'machines/validation/generated-validators',
   'workflows/generated-validators',
+  'workflows/facts-feed',
+  'workflows/patches',
+  'workflows/search-attributes',
 ])('%s is evaluated once for every workflow of the worker', (module) => {
   expect(counts[module]).toBe(1);
 });
