@@ -99,10 +99,22 @@ test.each([
   expect(counts[module]).toBe(1);
 });
 
+/** A package's modules, also where node_modules is a link out of the checkout (a git worktree). */
+const modulesOf = (pkg: string) =>
+  Object.entries(counts).filter(([module]) => module.includes(`node_modules/${pkg}/`));
+
 test('XState is evaluated once for every workflow of the worker', () => {
-  const xstate = Object.entries(counts).filter(([module]) => module.startsWith('node_modules/xstate/'));
+  const xstate = modulesOf('xstate');
   expect(xstate.length).toBeGreaterThan(0);
   expect(xstate.filter(([, n]) => n !== 1)).toEqual([]);
+});
+
+test("the SDK's workflow API is evaluated once for every workflow of the worker", () => {
+  const api = modulesOf('@temporalio/workflow');
+  expect(api.map(([module]) => module.replace(/^.*node_modules\//, ''))).toContain(
+    '@temporalio/workflow/lib/index',
+  );
+  expect(api.filter(([, n]) => n !== 1)).toEqual([]);
 });
 
 test('zod is not in the workflow bundle: the workflow checks with validators generated from the schemas', () => {
