@@ -26,6 +26,7 @@ import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
 // and the diagram renderer, which the workflow never uses: every cached workflow evaluates its bundle once.
 import type {
   CoordinatorEvent,
+  Covenant,
   CovenantChangedEvent,
   CovenantChangeRules,
   PendingTimer,
@@ -39,6 +40,7 @@ import { eventFingerprint } from '../machines/event-data';
 import { checkErasure, decide, issuesOf } from '../machines/traject/decide';
 import { startTraject, takeEvent } from '../machines/traject/interpreter';
 import { decideCovenantChange } from '../machines/traject/migration';
+import { sharedCovenant } from '../machines/shared-covenants';
 import { trajectMachine } from '../machines/traject/machine';
 import { phaseOf, statusDigest, toPublicStatus, type PublicStatus } from '../machines/traject/status';
 // zod-free validators generated from the schemas (scripts/generate-validators.ts): zod stays out of the bundle.
@@ -48,7 +50,8 @@ import {
   eventInputValidator,
 } from '../machines/validation/generated-validators';
 import { perform } from './effects';
-import { FactsFeed } from './facts';
+import { factsWriter } from './facts';
+import { FactsFeed } from './facts-feed';
 import { sendEventArgsValidator } from './generated-validators';
 import { covenantChangeRulesFor, patches, rulesFor, withSingleMarker } from './patches';
 import {
@@ -141,8 +144,9 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
   const historyLimit = input.historyLimit ?? (slim ? DEFAULT_HISTORY_LIMIT : LEGACY_HISTORY_LIMIT);
   const { workflowId } = workflowInfo();
 
-  let snapshot: TrajectSnapshot;
-  let pending: PendingTimer[];
+  // Set by the start below, before anything reads them.
+  let snapshot!: TrajectSnapshot;
+  let pending!: PendingTimer[];
   const log_: EventLogEntry[] = input.continued?.log ?? [];
   const counters: WorkflowCounters = input.continued
     ? { ...input.continued.counters, run: input.continued.counters.run + 1 }
@@ -405,17 +409,14 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     }
   };
 
-  // Start, or carry on where the previous run stopped.
-  if (input.continued) {
-    snapshot = restoreSnapshot(input.continued);
-    pending = input.continued.timers;
-    for (const timer of pending) arm(timer);
-    published = '';
-    publishSearchAttributes();
-    if (input.continued.facts && isPatched(patches.readModel))
-      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot, lean);
-  } else {
+  /**
+   * A new traject's first step. A function of its own: an async function's suspended frame keeps its locals, and the
+   * first step (its snapshot) is garbage as soon as it is taken.
+   */
+  const register = () => {
     assertCovenantTerms(input.aanmelding?.covenant);
+    // In place: the SDK keeps the start arguments as long as the run is cached (see shareCovenants).
+    input.aanmelding.covenant = sharedCovenant(input.aanmelding.covenant);
     const at = now();
     const first = startTraject({
       ...input.aanmelding,
@@ -425,7 +426,13 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     snapshot = first.snapshot;
     pending = [];
     if (isPatched(patches.readModel))
-      feed = FactsFeed.start(workflowId, { ...input.aanmelding, registeredAt: at }, first.snapshot, lean);
+      feed = FactsFeed.start(
+        workflowId,
+        { ...input.aanmelding, registeredAt: at },
+        first.snapshot,
+        lean,
+        factsWriter,
+      );
     apply(first, at);
     record({
       at,
@@ -438,6 +445,20 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
       phaseBefore: null,
       phaseAfter: phaseOf(snapshot),
     });
+  };
+
+  // Start, or carry on where the previous run stopped.
+  if (input.continued) {
+    shareCovenants(input, input.continued);
+    snapshot = restoreSnapshot(input.continued);
+    pending = input.continued.timers;
+    for (const timer of pending) arm(timer);
+    published = '';
+    publishSearchAttributes();
+    if (input.continued.facts && isPatched(patches.readModel))
+      feed = FactsFeed.resume(workflowId, input.continued.facts, snapshot, lean, factsWriter);
+  } else {
+    register();
   }
 
   setHandler(statusQuery, status);
@@ -543,7 +564,9 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
     if (isUnencryptedPayload(args)) throw unencryptedFailure();
     const decided = decideCovenantChange(snapshot, args, now(), rules);
     if (!decided.ok) throw refusalFailure(decided.refusal);
-    return decided.event;
+    // The traject holds the new covenant from now on: the worker's shared copy, as at the start.
+    const { data } = decided.event;
+    return { ...decided.event, data: { ...data, covenant: sharedCovenant(data.covenant) } };
   }
 
   /** Who asks for erasure, if the covenant lets them; throws the typed refusal. */
@@ -619,6 +642,17 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
 function shouldContinueAsNew(historyLimit: number): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || info.historyLength >= historyLimit;
+}
+
+/**
+ * Swaps the covenants a continued run was started with for the worker's shared copies (machines/shared-covenants.ts),
+ * in place: the SDK keeps a workflow's arguments for as long as its run is cached, so a copy left in them would stay
+ * in memory beside the shared one. The values are the same, so nothing the run does or records changes.
+ */
+function shareCovenants(input: TenancyWorkflowInput, continued: ContinuedState): void {
+  input.aanmelding.covenant = sharedCovenant(input.aanmelding.covenant);
+  const persisted = continued.snapshot as { context?: { covenant?: Covenant } } | undefined;
+  if (persisted?.context?.covenant) persisted.context.covenant = sharedCovenant(persisted.context.covenant);
 }
 
 /** A snapshot from a previous run, with its history state (where to return after a time-out). */

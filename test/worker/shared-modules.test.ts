@@ -86,19 +86,35 @@ test.each([
   'machines/covenant-terms',
   'machines/traject/decide',
   'machines/traject/migration',
+  'machines/shared-covenants',
   'machines/event-data',
   'machines/validation/runtime',
   'machines/validation/refinements',
   'machines/validation/generated-validators',
   'workflows/generated-validators',
+  'workflows/facts-feed',
+  'workflows/patches',
+  'workflows/search-attributes',
 ])('%s is evaluated once for every workflow of the worker', (module) => {
   expect(counts[module]).toBe(1);
 });
 
+/** A package's modules, also where node_modules is a link out of the checkout (a git worktree). */
+const modulesOf = (pkg: string) =>
+  Object.entries(counts).filter(([module]) => module.includes(`node_modules/${pkg}/`));
+
 test('XState is evaluated once for every workflow of the worker', () => {
-  const xstate = Object.entries(counts).filter(([module]) => module.startsWith('node_modules/xstate/'));
+  const xstate = modulesOf('xstate');
   expect(xstate.length).toBeGreaterThan(0);
   expect(xstate.filter(([, n]) => n !== 1)).toEqual([]);
+});
+
+test("the SDK's workflow API is evaluated once for every workflow of the worker", () => {
+  const api = modulesOf('@temporalio/workflow');
+  expect(api.map(([module]) => module.replace(/^.*node_modules\//, ''))).toContain(
+    '@temporalio/workflow/lib/index',
+  );
+  expect(api.filter(([, n]) => n !== 1)).toEqual([]);
 });
 
 test('zod is not in the workflow bundle: the workflow checks with validators generated from the schemas', () => {
