@@ -415,8 +415,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
    */
   const register = () => {
     assertCovenantTerms(input.aanmelding?.covenant);
-    // In place: the SDK keeps the start arguments as long as the run is cached (see shareCovenants).
-    input.aanmelding.covenant = sharedCovenant(input.aanmelding.covenant);
+    shareCovenants(input);
     const at = now();
     const first = startTraject({
       ...input.aanmelding,
@@ -449,7 +448,7 @@ export async function tenancyWorkflow(input: TenancyWorkflowInput): Promise<Traj
 
   // Start, or carry on where the previous run stopped.
   if (input.continued) {
-    shareCovenants(input, input.continued);
+    shareCovenants(input);
     snapshot = restoreSnapshot(input.continued);
     pending = input.continued.timers;
     for (const timer of pending) arm(timer);
@@ -645,13 +644,14 @@ function shouldContinueAsNew(historyLimit: number): boolean {
 }
 
 /**
- * Swaps the covenants a continued run was started with for the worker's shared copies (machines/shared-covenants.ts),
- * in place: the SDK keeps a workflow's arguments for as long as its run is cached, so a copy left in them would stay
- * in memory beside the shared one. The values are the same, so nothing the run does or records changes.
+ * Swaps the covenants a run was started with (the registration's and, in a continued run, the persisted snapshot's)
+ * for the worker's shared copies (machines/shared-covenants.ts), in place: the SDK keeps a workflow's arguments for as
+ * long as its run is cached, so a copy left in them would stay in memory beside the shared one. The values are the
+ * same, so nothing the run does or records changes.
  */
-function shareCovenants(input: TenancyWorkflowInput, continued: ContinuedState): void {
+function shareCovenants(input: TenancyWorkflowInput): void {
   input.aanmelding.covenant = sharedCovenant(input.aanmelding.covenant);
-  const persisted = continued.snapshot as { context?: { covenant?: Covenant } } | undefined;
+  const persisted = input.continued?.snapshot as { context?: { covenant?: Covenant } } | undefined;
   if (persisted?.context?.covenant) persisted.context.covenant = sharedCovenant(persisted.context.covenant);
 }
 
