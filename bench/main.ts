@@ -249,7 +249,7 @@ async function main(): Promise<number> {
         results.gateway = await runGatewayWorkload(
           teardown,
           {
-            seconds: options.duration / 2,
+            seconds: options['gateway-seconds'] / 2,
             clients: options['gateway-clients'],
             // TIDW_PROCESSING_LOG_DIR on tmpfs shows what the log's sync to disk costs.
             ...(process.env.TIDW_PROCESSING_LOG_DIR ? { logDir: process.env.TIDW_PROCESSING_LOG_DIR } : {}),

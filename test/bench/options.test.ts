@@ -47,3 +47,12 @@ test('the cluster comparison takes its concurrency, worker cache, shards and ser
   expect(parseOptions(['--server', 'cluster'])).toMatchObject({ servers: ['dev', 'cluster'], shards: 4 });
   expect(() => parseOptions(['--servers', 'cloud'])).toThrow(/--servers/);
 });
+
+test('the update latency and the gateway workload are timed apart', () => {
+  expect(parseOptions([])).toMatchObject({ duration: 60, 'gateway-seconds': 16 });
+  expect(parseOptions(['--duration', '20', '--gateway-seconds', '30'])).toMatchObject({
+    duration: 20,
+    'gateway-seconds': 30,
+  });
+  expect(() => parseOptions(['--gateway-seconds', '0'])).toThrow(/gateway-seconds/);
+});
