@@ -9,6 +9,7 @@ import type { GatewayResult } from './workloads/gateway';
 import type { HistorySize } from './workloads/history';
 import type { LatencyRound } from './workloads/latency';
 import type { MachineRound } from './workloads/machine';
+import type { FloorRound } from './workloads/machine-floor';
 import type { ReplayPass } from './workloads/replay';
 import { reportSeconds, type ReportResult } from './workloads/report';
 import type { ThroughputResult } from './workloads/throughput';
@@ -23,6 +24,8 @@ export interface WorkloadResults {
   capacity?: PerVariant<CapacityResult>;
   heap?: PerVariant<HeapResult>;
   machine?: PerVariant<MachineRound[]>;
+  /** XState alone on the machine's states and edges (`bare`), and with one assign per transition (`stamped`). */
+  machineFloor?: { bare: FloorRound[]; stamped: FloorRound[] };
   /** The HTTP door against the SDK directly: `engine` is through the gateway, `baseline` the SDK. */
   gateway?: GatewayResult;
   /** Mijn werk for one organisation's caseload: `engine` is the page, `baseline` the SDK's calls it needs. */
@@ -48,8 +51,8 @@ export function replayRate(passes: readonly ReplayPass[] = []): number {
   return seconds > 0 ? passes.reduce((s, p) => s + p.chains, 0) / seconds : Number.NaN;
 }
 
-/** Transitions per second over all rounds of a variant. */
-export function machineRate(rounds: readonly MachineRound[] = []): number {
+/** Transitions per second over all rounds of a variant (or of a floor). */
+export function machineRate(rounds: ReadonlyArray<MachineRound | FloorRound> = []): number {
   const seconds = rounds.reduce((s, r) => s + r.seconds, 0);
   return seconds > 0 ? rounds.reduce((s, r) => s + r.transitions, 0) / seconds : Number.NaN;
 }
@@ -358,8 +361,27 @@ export function figures(results: WorkloadResults, capacityCounts: readonly numbe
         'transitions/s',
         machineRate(results.machine.engine),
         machineRate(results.machine.baseline),
+        { text: '≥ 100,000 transitions/s', met: (rate: number) => rate >= 100_000 },
       ),
     );
+    const floor = results.machineFloor;
+    if (floor) {
+      const engineRate = machineRate(results.machine.engine);
+      rows.push(
+        row(
+          "Pure machine vs XState alone on the machine's states and edges",
+          'transitions/s',
+          engineRate,
+          machineRate(floor.bare),
+        ),
+        row(
+          "Pure machine vs XState alone on the machine's states and edges, one assign per transition",
+          'transitions/s',
+          engineRate,
+          machineRate(floor.stamped),
+        ),
+      );
+    }
   }
   if (results.gateway) rows.push(...gatewayRows(results.gateway));
   if (results.caseload) rows.push(...caseloadRows(results.caseload));

@@ -36,6 +36,7 @@ import { runHeap } from './workloads/heap';
 import { runHistoryWorkload } from './workloads/history';
 import { runLatencyRound } from './workloads/latency';
 import { machineRound } from './workloads/machine';
+import { floorRound } from './workloads/machine-floor';
 import { replayPass } from './workloads/replay';
 import { runThroughput } from './workloads/throughput';
 
@@ -114,6 +115,12 @@ async function main(): Promise<number> {
         for (const variant of abba)
           rounds[variant.name]!.push(machineRound(variant.name, MACHINE_ROUND_SECONDS));
         results.machine = rounds;
+        // The floor under the engine's figure: XState alone on the machine's states and edges, then with one assign.
+        const floors: NonNullable<WorkloadResults['machineFloor']> = { bare: [], stamped: [] };
+        for (const floor of ['bare', 'stamped'] as const) floorRound(floor, MACHINE_WARM_UP_SECONDS);
+        for (const floor of ['bare', 'stamped', 'stamped', 'bare'] as const)
+          floors[floor].push(floorRound(floor, MACHINE_ROUND_SECONDS));
+        results.machineFloor = floors;
       });
     }
 

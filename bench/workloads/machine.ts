@@ -33,8 +33,13 @@ interface SentStep {
 const sentSteps = (plan: readonly DatedStep[], covenant: Covenant): SentStep[] =>
   plan.map((step) => ({ step, atMs: Date.parse(step.at), event: eventOf(step, covenant) }));
 
-/** One traject on the engine's machine; returns the transitions taken. */
-function engineTraject(plan: readonly SentStep[], covenant: Covenant, ref: string): number {
+/** One traject on the engine's machine; returns the transitions taken. `taken` hears each event type taken. */
+function engineTraject(
+  plan: readonly SentStep[],
+  covenant: Covenant,
+  ref: string,
+  taken?: (type: string) => void,
+): number {
   const first = startTraject({
     trajectRef: ref,
     origin: 'BW',
@@ -46,6 +51,7 @@ function engineTraject(plan: readonly SentStep[], covenant: Covenant, ref: strin
   let transitions = 1;
   for (const { step, atMs, event } of plan) {
     while (timers[0] && Date.parse(timers[0].fireAt) <= atMs && snapshot.status === 'active') {
+      taken?.(timers[0].event.type);
       ({ snapshot, timers } = fireNext(snapshot, timers)!);
       transitions += 1;
     }
@@ -54,10 +60,18 @@ function engineTraject(plan: readonly SentStep[], covenant: Covenant, ref: strin
       if (step.refused === decision.refusal.code) continue;
       throw new Error(`the machine refused ${step.type}: ${decision.refusal.message}`);
     }
+    taken?.(decision.event.type);
     ({ snapshot, timers } = takeEvent(snapshot, timers, decision.event));
     transitions += 1;
   }
   return transitions;
+}
+
+/** The event types the engine's machine takes on the plan, in order (after its registration). */
+export function enginePath(): string[] {
+  const types: string[] = [];
+  engineTraject(sentSteps(datedPlan(FROM), almere), almere, 'pure-path', (type) => types.push(type));
+  return types;
 }
 
 /** The same traject on the baseline's hand-written logic. */
