@@ -7,7 +7,7 @@
  * carries the deadline itself. Effects (invitations, escalations, notifications) are named actions with
  * parameters, carried out by whoever runs the machine (the Temporal workflow).
  */
-import { assertEvent, assign, cancel, enqueueActions, setup, stateIn } from 'xstate';
+import { assertEvent, assign, cancel, enqueueActions, raise, setup, stateIn } from 'xstate';
 import { addDuration, addWorkingDays, later, msBetween, shift } from '../duration';
 import type { TimerEvent, TrajectEvent } from '../events';
 import type { EscalationKind, TimerEventType } from '../vocabulary';
@@ -216,6 +216,12 @@ const requestCheckIn = {
   }),
 };
 
+/** The evaluatiegesprek just opened (`openEvaluation`) is invited to. */
+const inviteEvaluatiegesprek = {
+  type: 'inviteEvaluatiegesprek' as const,
+  params: ({ context }: EffectArgs): InvitationParams => invitation(context, 'evaluatiegesprek'),
+};
+
 export const trajectMachine = setup({
   types: {
     context: {} as TrajectContext,
@@ -421,7 +427,7 @@ export const trajectMachine = setup({
         );
       }
     }),
-    /** The evaluation window opens: the next evaluatiegesprek is due (`inviteEvaluation` invites to it). */
+    /** The evaluation window opens: the next evaluatiegesprek is due (EVALUATIE_UITNODIGING invites to it). */
     openEvaluation: assign(
       stamped(({ context, event }) => {
         const { terms } = context.covenant;
@@ -438,25 +444,15 @@ export const trajectMachine = setup({
         };
       }),
     ),
-    /** Invites to the evaluatiegesprek just opened, watches its deadline, and schedules the next invitation. */
-    inviteEvaluation: enqueueActions(({ context, enqueue }) => {
-      enqueue(effect('inviteEvaluatiegesprek', invitation(context, 'evaluatiegesprek')));
-      enqueue.cancel(timerIds.evaluationDue);
-      enqueue.raise(
-        dueEvent('EVALUATIE_TERMIJN', (c) => c.evaluation.due),
-        {
-          id: timerIds.evaluationDue,
-          delay: 'evaluationDueDelay',
-        },
-      );
-      enqueue.raise(
-        dueEvent('EVALUATIE_UITNODIGING', (c) => nextEvaluationOpens(c)),
-        {
-          id: timerIds.evaluationInvitation,
-          delay: 'evaluationInvitationDelay',
-        },
-      );
-    }),
+    /** The deadline of the evaluatiegesprek just opened, and the next invitation (EVALUATIE_UITNODIGING). */
+    armEvaluationDue: raise(
+      dueEvent('EVALUATIE_TERMIJN', (c) => c.evaluation.due),
+      { id: timerIds.evaluationDue, delay: 'evaluationDueDelay' },
+    ),
+    armNextEvaluationInvitation: raise(
+      dueEvent('EVALUATIE_UITNODIGING', (c) => nextEvaluationOpens(c)),
+      { id: timerIds.evaluationInvitation, delay: 'evaluationInvitationDelay' },
+    ),
     recordMeetingPlanned: assign(
       stamped(({ context, event }) => {
         assertEvent(event, 'GESPREK_GEPLAND');
@@ -547,11 +543,10 @@ export const trajectMachine = setup({
      */
     resolveEscalations: enqueueActions(({ context, event, enqueue }, params: { kinds: EscalationKind[] }) => {
       const reference = reportReference(event);
-      const escalations = context.escalations.filter(
-        (e) =>
-          !params.kinds.includes(e.kind) || (reference !== undefined && e.id !== `${e.kind}:${reference}`),
-      );
-      if (escalations.length < context.escalations.length) enqueue.assign({ escalations });
+      const closes = (e: Escalation) =>
+        params.kinds.includes(e.kind) && (reference === undefined || e.id === `${e.kind}:${reference}`);
+      if (context.escalations.some(closes))
+        enqueue.assign({ escalations: context.escalations.filter((e) => !closes(e)) });
     }),
 
     openNuisanceReport: enqueueActions(({ context, event, enqueue }) => {
@@ -704,8 +699,18 @@ export const trajectMachine = setup({
         };
       }),
     ),
+    /** The last signatory agrees: its agreement and the conversion in one change of the context. */
     recordConversion: assign(
-      stamped(({ context, event }) => ({ contract: { ...context.contract, convertedAt: event.at } })),
+      stamped(({ context, event }) => {
+        assertEvent(event, 'OMKLAPPEN_AKKOORD');
+        return {
+          contract: {
+            ...context.contract,
+            agreements: { ...context.contract.agreements, [event.actor.role]: event.at },
+            convertedAt: event.at,
+          },
+        };
+      }),
     ),
     recordExtension: assign(
       stamped(({ context, event }) => ({
@@ -731,15 +736,10 @@ export const trajectMachine = setup({
         },
       })),
     ),
-    armWaakvlamCheckIn: enqueueActions(({ enqueue }) => {
-      enqueue.raise(
-        dueEvent('WAAKVLAM_CHECKIN', (c) => c.waakvlam?.nextCheckIn),
-        {
-          id: timerIds.waakvlamCheckIn,
-          delay: 'waakvlamCheckInDelay',
-        },
-      );
-    }),
+    armWaakvlamCheckIn: raise(
+      dueEvent('WAAKVLAM_CHECKIN', (c) => c.waakvlam?.nextCheckIn),
+      { id: timerIds.waakvlamCheckIn, delay: 'waakvlamCheckInDelay' },
+    ),
     /** A new month of waakvlam: contact hours count afresh (`requestCheckIn` asks the care provider to check in). */
     startWaakvlamPeriod: assign(
       stamped(({ context, event }) => ({
@@ -1068,7 +1068,18 @@ export const trajectMachine = setup({
                       { type: 'raiseEscalation', params: { kind: 'kennismakingsgesprekGemist' } },
                     ],
                   },
-                  EVALUATIE_UITNODIGING: { actions: ['openEvaluation', 'inviteEvaluation'] },
+                  // Invites to the evaluatiegesprek just opened, watches its deadline, and schedules the next
+                  // invitation: plain actions in a row (an enqueueActions builds its enqueue functions and new timer
+                  // actions every time it runs).
+                  EVALUATIE_UITNODIGING: {
+                    actions: [
+                      'openEvaluation',
+                      inviteEvaluatiegesprek,
+                      cancel(timerIds.evaluationDue),
+                      'armEvaluationDue',
+                      'armNextEvaluationInvitation',
+                    ],
+                  },
                   EVALUATIE_TERMIJN: {
                     guard: 'isEvaluatiegesprekDue',
                     actions: [
@@ -1086,7 +1097,6 @@ export const trajectMachine = setup({
                           guard: 'canCompleteConversion',
                           target: '#traject.bewoning.huurperiode.regulier',
                           actions: [
-                            'recordAgreement',
                             'recordConversion',
                             { type: 'lapseEscalations', params: meetingsOver },
                             notifyPartners('omgeklapt'),
@@ -1103,7 +1113,6 @@ export const trajectMachine = setup({
                           guard: 'canCompleteConversion',
                           target: '#traject.bewoning.huurperiode.regulier',
                           actions: [
-                            'recordAgreement',
                             'recordConversion',
                             { type: 'lapseEscalations', params: meetingsOver },
                             notifyPartners('omgeklapt'),
