@@ -137,10 +137,16 @@ function takeExecuted(): RawAction[] {
   return executed.splice(0, executed.length);
 }
 
+/** A step: a snapshot and what its transition applied, written out (a spread into the literal costs more). */
+function stepOf(snapshot: TrajectSnapshot, applied: Omit<Step, 'snapshot'>): Step {
+  const { timers, effects, started, cancelled } = applied;
+  return { snapshot, timers, effects, started, cancelled };
+}
+
 /** The first step of a traject: registration. */
 export function startTraject(input: TrajectInput): Step {
   const snapshot = trajectMachine.getInitialSnapshot(inertScope(), input);
-  return { snapshot, ...applyActions([], takeExecuted(), input.registeredAt) };
+  return stepOf(snapshot, applyActions([], takeExecuted(), input.registeredAt));
 }
 
 /** Feeds one event to the machine. A fired timer must be removed from `timers` by the caller first. */
@@ -150,7 +156,7 @@ export function takeEvent(
   event: TrajectEvent,
 ): Step {
   const next = trajectMachine.transition(snapshot, event, inertScope());
-  return { snapshot: next, ...applyActions(timers, takeExecuted(), event.at) };
+  return stepOf(next, applyActions(timers, takeExecuted(), event.at));
 }
 
 /** Fires the earliest pending timer, if any. */
