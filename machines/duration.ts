@@ -89,12 +89,40 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
+ * The last few instants read, by their text: a transition reads the same few several times (its event's time for the
+ * delay of every timer it arms, and again for their due times; a deadline for the action that records it, the delay
+ * and the proposed meeting time), and comparing a few strings costs far less than reading the digits again.
+ */
+const RECENT = 4;
+const recentTexts: string[] = Array<string>(RECENT).fill('');
+const recentInstants: number[] = Array<number>(RECENT).fill(Number.NaN);
+let nextRecent = 0;
+
+/**
+ * The last few instants written: a timer's due time is mostly the deadline the same transition just wrote into the
+ * context (the delay is counted to it), and the text comes back without being written again. NaN is never equal to
+ * itself, so it is always written (and throws, as toISOString does).
+ */
+const recentTimes: number[] = Array<number>(RECENT).fill(Number.NaN);
+const recentTimeTexts: string[] = Array<string>(RECENT).fill('');
+let nextRecentTime = 0;
+
+/**
  * Milliseconds since the epoch of an instant, exactly as `Date.parse` reads it. An instant as `toISOString` writes it
  * (`2027-03-29T09:00:00.000Z`: what the machine writes and events carry) is read from its digits, several times faster
  * than V8's general parser, and the machine reads a few per transition; anything else (other forms, days past the
  * month's end that `Date.parse` rolls over, two-digit years) goes to `Date.parse`.
  */
 export function parseInstant(at: string): number {
+  for (let i = 0; i < RECENT; i += 1) if (recentTexts[i] === at) return recentInstants[i]!;
+  const t = readInstant(at);
+  recentTexts[nextRecent] = at;
+  recentInstants[nextRecent] = t;
+  nextRecent = (nextRecent + 1) % RECENT;
+  return t;
+}
+
+function readInstant(at: string): number {
   if (
     at.length !== 24 ||
     at.charCodeAt(4) !== 45 || // -
@@ -141,6 +169,15 @@ const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
  * with a fraction of a millisecond, or none at all go to `toISOString` (which throws for none).
  */
 export function formatInstant(t: number): string {
+  for (let i = 0; i < RECENT; i += 1) if (recentTimes[i] === t) return recentTimeTexts[i]!;
+  const text = writeInstant(t);
+  recentTimes[nextRecentTime] = t;
+  recentTimeTexts[nextRecentTime] = text;
+  nextRecentTime = (nextRecentTime + 1) % RECENT;
+  return text;
+}
+
+function writeInstant(t: number): string {
   if (!(t >= 0 && t < YEAR_10000) || t % 1 !== 0) return new Date(t).toISOString();
   const days = Math.floor(t / DAY);
   let rest = t - days * DAY;

@@ -46,7 +46,8 @@ function utf8Length(text: string): number {
 
 /** What a walk over event data found: the first problem, and a bound on the size of its JSON (see `sizeBound`). */
 interface Walk {
-  ancestors: Set<unknown>;
+  /** The objects the walk is inside of, outermost first (at most EVENT_DATA_MAX_DEPTH: a list is enough). */
+  ancestors: unknown[];
   /** At least the UTF-8 length of the data's JSON; Infinity once an object is not a plain object or array. */
   bound: number;
 }
@@ -75,8 +76,8 @@ function walk(value: unknown, depth: number, w: Walk): string | undefined {
   if (typeof value !== 'object')
     return `only JSON values are allowed (strings, numbers, booleans, null, arrays, objects), not a ${typeof value}`;
   if (depth > EVENT_DATA_MAX_DEPTH) return `nested deeper than ${EVENT_DATA_MAX_DEPTH} levels`;
-  if (w.ancestors.has(value)) return 'the data refers to itself (a cycle)';
-  w.ancestors.add(value);
+  if (w.ancestors.includes(value)) return 'the data refers to itself (a cycle)';
+  w.ancestors.push(value);
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (Array.isArray(value)) {
     // JSON.stringify asks anything but a plain array or object for its own JSON (`toJSON`): no bound then.
@@ -96,7 +97,7 @@ function walk(value: unknown, depth: number, w: Walk): string | undefined {
       if (problem) return problem;
     }
   }
-  w.ancestors.delete(value);
+  w.ancestors.pop();
   return undefined;
 }
 
@@ -107,7 +108,7 @@ function walk(value: unknown, depth: number, w: Walk): string | undefined {
  * which for the data of any real event it does.
  */
 export function eventDataProblem(data: unknown): string | undefined {
-  const w: Walk = { ancestors: new Set(), bound: 0 };
+  const w: Walk = { ancestors: [], bound: 0 };
   const problem = walk(data, 1, w);
   if (problem) return problem;
   if (w.bound <= EVENT_DATA_MAX_BYTES) return undefined;

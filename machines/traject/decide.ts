@@ -9,7 +9,7 @@ import type { Actor, CoordinatorEvent } from '../events';
 import { coordinatorEventValidator, eventInputValidator } from '../validation/generated-validators';
 import type { CoordinatorEventType, Phase, Role } from '../vocabulary';
 import { guardExplanations, withArticle, type GuardName } from './guards';
-import { phaseOf, stateEvents, type TrajectSnapshot } from './status';
+import { canTake, phaseOf, stateEvents, type TrajectSnapshot } from './status';
 
 /** The ways an event is refused; the names are the typed errors callers catch. */
 export type RefusalCode =
@@ -172,8 +172,8 @@ export function decide(
       },
     };
   }
-  // An event the state takes unguarded needs no `can`: that would only evaluate the state's transitions again.
-  if (!events.unguarded.has(type) && !snapshot.can(event)) {
+  // An event the state takes unguarded needs no guard asked.
+  if (!events.unguarded.has(type) && !canTake(snapshot, event)) {
     const guard = failedGuard(snapshot, event);
     const why = guard
       ? guardExplanations[guard]({ context: snapshot.context, event })

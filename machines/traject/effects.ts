@@ -91,6 +91,8 @@ export const effectNames: readonly EffectName[] = [
 /** An effect as the machine emits it. */
 export type Effect = { [K in EffectName]: { type: K; params: TrajectEffects[K] } }[EffectName];
 
+const effectTypes: ReadonlySet<string> = new Set(effectNames);
+
 export function isEffect(action: { type: string; params?: unknown }): action is Effect {
-  return (effectNames as readonly string[]).includes(action.type);
+  return effectTypes.has(action.type);
 }

@@ -60,8 +60,9 @@ export function applyActions(
 ): Omit<Step, 'snapshot'> {
   // Most transitions neither start nor cancel a timer: then the timers stay as they are, in a copy.
   if (!actions.some((a) => a.type === 'xstate.raise' || a.type === 'xstate.cancel')) {
+    const copy = timers.slice();
     return {
-      timers: [...timers].sort(byDue),
+      timers: isSorted(copy) ? copy : copy.sort(byDue),
       effects: actions.filter(isEffect),
       started: [],
       cancelled: [],
@@ -88,7 +89,14 @@ export function applyActions(
       effects.push(action);
     }
   }
-  return { timers: [...pending.values()].sort(byDue), effects, started, cancelled };
+  const list = [...pending.values()];
+  return { timers: isSorted(list) ? list : list.sort(byDue), effects, started, cancelled };
+}
+
+/** Whether timers are earliest first already (as every step leaves them): then sorting would not move one. */
+function isSorted(timers: readonly PendingTimer[]): boolean {
+  for (let i = 1; i < timers.length; i += 1) if (byDue(timers[i - 1]!, timers[i]!) > 0) return false;
+  return true;
 }
 
 /**
@@ -129,10 +137,16 @@ function takeExecuted(): RawAction[] {
   return executed.splice(0, executed.length);
 }
 
+/** A step: a snapshot and what its transition applied, written out (a spread into the literal costs more). */
+function stepOf(snapshot: TrajectSnapshot, applied: Omit<Step, 'snapshot'>): Step {
+  const { timers, effects, started, cancelled } = applied;
+  return { snapshot, timers, effects, started, cancelled };
+}
+
 /** The first step of a traject: registration. */
 export function startTraject(input: TrajectInput): Step {
   const snapshot = trajectMachine.getInitialSnapshot(inertScope(), input);
-  return { snapshot, ...applyActions([], takeExecuted(), input.registeredAt) };
+  return stepOf(snapshot, applyActions([], takeExecuted(), input.registeredAt));
 }
 
 /** Feeds one event to the machine. A fired timer must be removed from `timers` by the caller first. */
@@ -142,7 +156,7 @@ export function takeEvent(
   event: TrajectEvent,
 ): Step {
   const next = trajectMachine.transition(snapshot, event, inertScope());
-  return { snapshot: next, ...applyActions(timers, takeExecuted(), event.at) };
+  return stepOf(next, applyActions(timers, takeExecuted(), event.at));
 }
 
 /** Fires the earliest pending timer, if any. */

@@ -31,11 +31,21 @@ function officeHoursOf(covenant: Covenant): OfficeHours {
   return { days, from: minutesOf(from), until: minutesOf(until) };
 }
 
-/** Whether an instant (milliseconds since the epoch) falls within these office hours, in the covenant's zone. */
+const DAY = 86_400_000;
+/** The furthest a Date reaches from the epoch, in milliseconds. */
+const MAX_DATE = 8.64e15;
+
+/**
+ * Whether an instant (milliseconds since the epoch) falls within these office hours, in the covenant's zone. The
+ * weekday and the minutes are counted from the local clock's milliseconds, as a Date's `getUTCDay`, `getUTCHours` and
+ * `getUTCMinutes` give them (1 January 1970 was a Thursday), without making a Date for every hour a proposal tries.
+ */
 function isOfficeTime(hours: OfficeHours, timeZone: string, t: number): boolean {
-  const clock = new Date(localClock(t, timeZone));
-  const weekday = clock.getUTCDay() || 7;
-  const minutes = clock.getUTCHours() * 60 + clock.getUTCMinutes();
+  const clock = localClock(t, timeZone);
+  if (!(Math.abs(clock) <= MAX_DATE)) return false; // no Date has that clock: its fields would be NaN
+  const days = Math.floor(clock / DAY);
+  const weekday = (((days + 4) % 7) + 7) % 7 || 7;
+  const minutes = Math.floor((clock - days * DAY) / 60_000);
   return hours.days.includes(weekday) && minutes >= hours.from && minutes < hours.until;
 }
 

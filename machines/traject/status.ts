@@ -7,6 +7,7 @@ import { addDuration } from '../duration';
 import { coordinatorEventTypes } from '../event-types';
 import { hash53 } from '../hash53';
 import type { ContractForm, CoordinatorEventType, EscalationKind, Origin, Phase, Role } from '../vocabulary';
+import type { TrajectEvent } from '../events';
 import type { TrajectContext } from './context';
 import type { TrajectMachine } from './machine';
 
@@ -29,13 +30,14 @@ const phaseTable: ReadonlyArray<[Parameters<TrajectSnapshot['matches']>[0], Phas
 ];
 
 /**
- * The phase and the events a state has transitions for depend on its state value alone, and the workflow, `decide`
- * and the status ask for them several times per transition: each is worked out once per state value (the machine
- * has a few dozen) and remembered, keyed by the value written out (`bewoning(huurperiode(tijdelijk(lopend)))`).
- * Writing it out is cheaper than remembering it per snapshot: every transition makes a new snapshot.
+ * The phase and the events a state has transitions for depend on its state alone, and the workflow, `decide` and the
+ * status ask for them several times per transition: each is worked out once per state and remembered. The machine
+ * has no parallel states, so a snapshot is in one atomic (or final) state node, which names its whole state value:
+ * that node is the key, found among the snapshot's few active nodes without writing the value out. A snapshot of a
+ * machine with parallel regions would be keyed by its value written out (`bewoning(huurperiode(tijdelijk(lopend)))`).
  */
-const phases = new Map<string, Phase>();
-const transitionTypes = new Map<string, StateEvents>();
+const phases = new Map<unknown, Phase>();
+const transitionTypes = new Map<unknown, StateEvents>();
 
 /** What a state value has transitions for. */
 export interface StateEvents {
@@ -46,6 +48,18 @@ export interface StateEvents {
    * no guard (and does something), so `snapshot.can` would say yes without asking a guard.
    */
   unguarded: ReadonlySet<string>;
+  /**
+   * For each event type whose transitions are all unguarded or guarded by a named predicate of `setup({ guards })`,
+   * those transitions in the order XState tries them (the atomic state's own, then its ancestors'): `canTake` asks
+   * their guards directly, as `snapshot.can` would.
+   */
+  guarded: ReadonlyMap<string, readonly GuardedTransition[]>;
+}
+
+/** A transition as `snapshot.can` weighs it: its guard's name (none: it always applies), and whether it does anything. */
+export interface GuardedTransition {
+  guard: string | undefined;
+  takes: boolean;
 }
 
 function valueKey(value: StateValue): string {
@@ -58,20 +72,15 @@ function valueKey(value: StateValue): string {
   return key;
 }
 
-/**
- * The last state value written out: `decide` and the workflow ask for the phase and the events of one snapshot in a
- * row, and XState makes a new value object only with a new snapshot.
- */
-let lastValue: StateValue | undefined;
-let lastKey = '';
-
-function stateKey(snapshot: TrajectSnapshot): string {
-  const value = snapshot.value;
-  if (value !== lastValue) {
-    lastKey = valueKey(value);
-    lastValue = value;
+/** The snapshot's one atomic state node, or its state value written out when it is in more than one. */
+function stateKey(snapshot: TrajectSnapshot): unknown {
+  let leaf: unknown;
+  for (const node of snapshot._nodes) {
+    if (node.type !== 'atomic' && node.type !== 'final') continue;
+    if (leaf !== undefined) return valueKey(snapshot.value);
+    leaf = node;
   }
-  return lastKey;
+  return leaf ?? valueKey(snapshot.value);
 }
 
 /** The public phase of a snapshot. */
@@ -164,7 +173,7 @@ export interface PublicStatus {
   allowedEvents: CoordinatorEventType[];
 }
 
-const noEvents: StateEvents = { types: [], unguarded: new Set() };
+const noEvents: StateEvents = { types: [], unguarded: new Set(), guarded: new Map() };
 
 /** What the snapshot's state has transitions for: nothing once the traject has ended. */
 export function stateEvents(snapshot: TrajectSnapshot): StateEvents {
@@ -176,19 +185,53 @@ export function stateEvents(snapshot: TrajectSnapshot): StateEvents {
     const types = new Set<string>(transitions.map((t) => t.eventType as string));
     // XState tries a state's own transitions before its ancestors', in this order; a wildcard would change that.
     const unguarded = new Set<string>();
-    const seen = new Set<string>();
+    const guarded = new Map<string, GuardedTransition[]>();
     if (![...types].some((type) => type.includes('*'))) {
-      for (const t of transitions) {
-        const type = t.eventType as string;
-        if (seen.has(type)) continue;
-        seen.add(type);
-        if (!t.guard && (t.target !== undefined || t.actions.length > 0)) unguarded.add(type);
+      const guards = snapshot.machine.implementations.guards as Record<string, unknown>;
+      const isNamedPredicate = (guard: unknown): guard is string =>
+        typeof guard === 'string' &&
+        typeof guards[guard] === 'function' &&
+        !('check' in (guards[guard] as object));
+      for (const type of types) {
+        const ofType = transitions.filter((t) => t.eventType === type);
+        const takes = (t: (typeof ofType)[number]) => t.target !== undefined || t.actions.length > 0;
+        if (!ofType[0]!.guard && takes(ofType[0]!)) unguarded.add(type);
+        if (ofType.every((t) => t.guard === undefined || isNamedPredicate(t.guard))) {
+          guarded.set(
+            type,
+            ofType.map((t) => ({ guard: t.guard as string | undefined, takes: takes(t) })),
+          );
+        }
       }
     }
-    known = { types: coordinatorEventTypes.filter((type) => types.has(type)), unguarded };
+    known = { types: coordinatorEventTypes.filter((type) => types.has(type)), unguarded, guarded };
     transitionTypes.set(key, known);
   }
   return known;
+}
+
+/**
+ * Whether the snapshot's state would take the event now, as `snapshot.can(event)` says, without XState walking the
+ * state nodes again to find the transitions: the first of them whose guard passes decides. An event type whose
+ * transitions `stateEvents` does not list, and a guard that throws (XState words that error), go to `snapshot.can`.
+ */
+export function canTake(snapshot: TrajectSnapshot, event: TrajectEvent): boolean {
+  const transitions = stateEvents(snapshot).guarded.get(event.type);
+  if (!transitions) return snapshot.can(event);
+  const guards = snapshot.machine.implementations.guards as Record<
+    string,
+    (args: { context: TrajectContext; event: TrajectEvent }, params: undefined) => boolean
+  >;
+  const args = { context: snapshot.context, event };
+  try {
+    for (const transition of transitions) {
+      if (transition.guard === undefined || guards[transition.guard]!(args, undefined))
+        return transition.takes;
+    }
+  } catch {
+    return snapshot.can(event);
+  }
+  return false;
 }
 
 /** Coordinator events the snapshot has a transition for (before guards). */

@@ -4,7 +4,15 @@ import type { EventInputSchema, ActorSchema, CoordinatorEventSchema } from '../e
 import type { CoordinatorEventTypeSchema } from '../vocabulary';
 import type { CovenantChangeArgsSchema } from '../traject/covenant-change-args';
 import * as refinements from './refinements';
-import { validator, type Node, type Validator } from './runtime';
+import {
+  INVALID,
+  isObject,
+  isPlainObject,
+  lengthWithin,
+  validator,
+  type Node,
+  type Validator,
+} from './runtime';
 
 const n1: Node = {
   kind: 'enum',
@@ -312,15 +320,1588 @@ const n117: Node = {
 };
 const n118: Node = { kind: 'object', shape: { actor: n6, covenant: n116, reason: n117 }, strict: true };
 
+// Each node's valid case as code (see runtime.ts, `parseValid`): the validators try it first.
+const pattern1 = /^[A-Za-z0-9][A-Za-z0-9 .&'-]{0,63}$/;
+const pattern2 = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const pattern3 =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
+const pattern4 = /^[A-Za-z0-9' -]{1,40}$/;
+const pattern5 = /^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/;
+const pattern6 = /^overlast-\d+$/;
+function v1(input: unknown): unknown {
+  if (!(
+    input === 'INSTEMMING_GEGEVEN' ||
+    input === 'INGETROKKEN' ||
+    input === 'URGENTIE_AANGEVRAAGD' ||
+    input === 'URGENTIE_TOEGEKEND' ||
+    input === 'URGENTIE_AFGEWEZEN' ||
+    input === 'WONING_AANGEBODEN' ||
+    input === 'AANBOD_GEACCEPTEERD' ||
+    input === 'AANBOD_GEWEIGERD' ||
+    input === 'CONTRACTVORM_GEADVISEERD' ||
+    input === 'CONTRACT_GETEKEND' ||
+    input === 'GESPREK_GEPLAND' ||
+    input === 'GESPREK_GEVOERD' ||
+    input === 'EVALUATIE_VASTGELEGD' ||
+    input === 'OVERLAST_GEMELD' ||
+    input === 'OVERLAST_OPGEPAKT' ||
+    input === 'OVERLAST_AFGEHANDELD' ||
+    input === 'ZORGEN_GEMELD' ||
+    input === 'HUURACHTERSTAND_GESIGNALEERD' ||
+    input === 'HUURACHTERSTAND_OPGELOST' ||
+    input === 'TERUGVAL_GEMELD' ||
+    input === 'TIMEOUT_BEEINDIGD' ||
+    input === 'OMKLAPPEN_AKKOORD' ||
+    input === 'CONTRACT_VERLENGD' ||
+    input === 'CONTRACT_BEEINDIGD' ||
+    input === 'BEGELEIDING_AFGESCHAALD' ||
+    input === 'BEGELEIDING_OPGESCHAALD' ||
+    input === 'CONTACT_GELOGD' ||
+    input === 'TRAJECT_AFGESLOTEN'
+  ))
+    return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v2(input: unknown): unknown {
+  if (!(
+    input === 'gemeente' ||
+    input === 'corporatie' ||
+    input === 'zorgaanbieder' ||
+    input === 'wijkteam' ||
+    input === 'buurtbewoner' ||
+    input === 'client' ||
+    input === 'auditor'
+  ))
+    return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v3(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!pattern1.test(value as string)) return INVALID;
+  return value;
+}
+function v4(input: unknown): unknown {
+  const value = input === undefined ? input : v3(input);
+  return value;
+}
+function v5(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!pattern2.test(value as string)) return INVALID;
+  return value;
+}
+function v6(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('role' in input)) return INVALID;
+  const field0 = v2(input['role']);
+  if (field0 === INVALID) return INVALID;
+  value['role'] = field0;
+  if ('organisation' in input) {
+    const field1 = v4(input['organisation']);
+    if (field1 === INVALID) return INVALID;
+    value['organisation'] = field1;
+  }
+  if (!('personId' in input)) return INVALID;
+  const field2 = v5(input['personId']);
+  if (field2 === INVALID) return INVALID;
+  value['personId'] = field2;
+  for (const key in input) {
+    if (key !== 'role' && key !== 'organisation' && key !== 'personId') return INVALID;
+  }
+  if (!refinements.actsForAnOrganisationWhenItMust(value as never)) return INVALID;
+  return value;
+}
+function v7(input: unknown): unknown {
+  const value: unknown = input;
+  return value;
+}
+function v8(input: unknown): unknown {
+  if (!isPlainObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    if (key === '__proto__') continue;
+    const item = v7(input[key]);
+    if (item === INVALID) return INVALID;
+    value[key] = item;
+  }
+  return value;
+}
+function v9(input: unknown): unknown {
+  const value = input === undefined ? input : v8(input);
+  return value;
+}
+function v10(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v1(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if ('data' in input) {
+    const field2 = v9(input['data']);
+    if (field2 === INVALID) return INVALID;
+    value['data'] = field2;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v11(input: unknown): unknown {
+  if (!(input === 'INSTEMMING_GEGEVEN')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v12(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!pattern3.test(value as string)) return INVALID;
+  return value;
+}
+function v13(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  for (const key in input) {
+    return INVALID;
+  }
+  return value;
+}
+function v14(input: unknown): unknown {
+  let value = input === undefined ? {} : v13(input);
+  if (value === undefined) value = {};
+  return value;
+}
+function v15(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v11(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v14(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v16(input: unknown): unknown {
+  if (!(input === 'INGETROKKEN')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v17(input: unknown): unknown {
+  if (!(input === 'client' || input === 'verhuisd' || input === 'zorgaanbieder' || input === 'overig'))
+    return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v18(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!lengthWithin(value, undefined, 2000)) return INVALID;
+  return value;
+}
+function v19(input: unknown): unknown {
+  const value = input === undefined ? input : v18(input);
+  return value;
+}
+function v20(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('reason' in input)) return INVALID;
+  const field0 = v17(input['reason']);
+  if (field0 === INVALID) return INVALID;
+  value['reason'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'reason' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v21(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v16(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v20(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v22(input: unknown): unknown {
+  if (!(input === 'URGENTIE_AANGEVRAAGD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v23(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if ('note' in input) {
+    const field0 = v19(input['note']);
+    if (field0 === INVALID) return INVALID;
+    value['note'] = field0;
+  }
+  for (const key in input) {
+    if (key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v24(input: unknown): unknown {
+  let value = input === undefined ? {} : v23(input);
+  if (value === undefined) value = {};
+  return value;
+}
+function v25(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v22(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v24(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v26(input: unknown): unknown {
+  if (!(input === 'URGENTIE_TOEGEKEND')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v27(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!pattern4.test(value as string)) return INVALID;
+  return value;
+}
+function v28(input: unknown): unknown {
+  if (!Array.isArray(input)) return INVALID;
+  const length = input.length;
+  const value: unknown[] = Array(length);
+  for (let i = 0; i < length; i += 1) {
+    if (!(i in input)) continue;
+    const item = v27(input[i]);
+    if (item === INVALID) return INVALID;
+    value[i] = item;
+  }
+  if (!lengthWithin(value, undefined, 20)) return INVALID;
+  return value;
+}
+function v29(input: unknown): unknown {
+  let value = input === undefined ? [] : v28(input);
+  if (value === undefined) value = [];
+  return value;
+}
+function v30(input: unknown): unknown {
+  if (!(input === 'appartement' || input === 'studio' || input === 'eengezinswoning' || input === 'overig'))
+    return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v31(input: unknown): unknown {
+  const value = input === undefined ? input : v30(input);
+  return value;
+}
+function v32(input: unknown): unknown {
+  if (typeof input !== 'number' || !Number.isFinite(input)) return INVALID;
+  const value: unknown = input;
+  if (!((value as number) > 0)) return INVALID;
+  if (!((value as number) <= 5000)) return INVALID;
+  return value;
+}
+function v33(input: unknown): unknown {
+  const value = input === undefined ? input : v32(input);
+  return value;
+}
+function v34(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  {
+    const field0 = v29(input['districts']);
+    if (field0 === INVALID) return INVALID;
+    value['districts'] = field0;
+  }
+  if ('homeType' in input) {
+    const field1 = v31(input['homeType']);
+    if (field1 === INVALID) return INVALID;
+    value['homeType'] = field1;
+  }
+  if ('maxRent' in input) {
+    const field2 = v33(input['maxRent']);
+    if (field2 === INVALID) return INVALID;
+    value['maxRent'] = field2;
+  }
+  for (const key in input) {
+    if (key !== 'districts' && key !== 'homeType' && key !== 'maxRent') return INVALID;
+  }
+  return value;
+}
+function v35(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('searchProfile' in input)) return INVALID;
+  const field0 = v34(input['searchProfile']);
+  if (field0 === INVALID) return INVALID;
+  value['searchProfile'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'searchProfile' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v36(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v26(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v35(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v37(input: unknown): unknown {
+  if (!(input === 'URGENTIE_AFGEWEZEN')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v38(input: unknown): unknown {
+  if (!(input === 'geenUrgentie' || input === 'onvolledig' || input === 'overig')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v39(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('reason' in input)) return INVALID;
+  const field0 = v38(input['reason']);
+  if (field0 === INVALID) return INVALID;
+  value['reason'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'reason' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v40(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v37(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v39(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v41(input: unknown): unknown {
+  if (!(input === 'WONING_AANGEBODEN')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v42(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!pattern5.test(value as string)) return INVALID;
+  if (!refinements.hasNoCitizenNumber(value as never)) return INVALID;
+  if (!refinements.hasNoNameOrAddress(value as never)) return INVALID;
+  return value;
+}
+function v43(input: unknown): unknown {
+  if (typeof input !== 'boolean') return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v44(input: unknown): unknown {
+  let value = input === undefined ? false : v43(input);
+  if (value === undefined) value = false;
+  return value;
+}
+function v45(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('homeRef' in input)) return INVALID;
+  const field0 = v42(input['homeRef']);
+  if (field0 === INVALID) return INVALID;
+  value['homeRef'] = field0;
+  {
+    const field1 = v44(input['wijkbeheerderConsulted']);
+    if (field1 === INVALID) return INVALID;
+    value['wijkbeheerderConsulted'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'homeRef' && key !== 'wijkbeheerderConsulted') return INVALID;
+  }
+  return value;
+}
+function v46(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v41(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v45(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v47(input: unknown): unknown {
+  if (!(input === 'AANBOD_GEACCEPTEERD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v48(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v47(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v14(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v49(input: unknown): unknown {
+  if (!(input === 'AANBOD_GEWEIGERD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v50(input: unknown): unknown {
+  if (!(input === 'nietPassend' || input === 'locatie' || input === 'overig')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v51(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('reason' in input)) return INVALID;
+  const field0 = v50(input['reason']);
+  if (field0 === INVALID) return INVALID;
+  value['reason'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'reason' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v52(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v49(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v51(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v53(input: unknown): unknown {
+  if (!(input === 'CONTRACTVORM_GEADVISEERD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v54(input: unknown): unknown {
+  if (!(input === 'omklapcontract' || input === 'driepartijenovereenkomst')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v55(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('form' in input)) return INVALID;
+  const field0 = v54(input['form']);
+  if (field0 === INVALID) return INVALID;
+  value['form'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'form' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v56(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v53(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v55(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v57(input: unknown): unknown {
+  if (!(input === 'CONTRACT_GETEKEND')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v58(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('form' in input)) return INVALID;
+  const field0 = v54(input['form']);
+  if (field0 === INVALID) return INVALID;
+  value['form'] = field0;
+  for (const key in input) {
+    if (key !== 'form') return INVALID;
+  }
+  return value;
+}
+function v59(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v57(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v58(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v60(input: unknown): unknown {
+  if (!(input === 'GESPREK_GEPLAND')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v61(input: unknown): unknown {
+  if (!(input === 'kennismakingsgesprek' || input === 'evaluatiegesprek')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v62(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('meeting' in input)) return INVALID;
+  const field0 = v61(input['meeting']);
+  if (field0 === INVALID) return INVALID;
+  value['meeting'] = field0;
+  if (!('plannedAt' in input)) return INVALID;
+  const field1 = v12(input['plannedAt']);
+  if (field1 === INVALID) return INVALID;
+  value['plannedAt'] = field1;
+  for (const key in input) {
+    if (key !== 'meeting' && key !== 'plannedAt') return INVALID;
+  }
+  return value;
+}
+function v63(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v60(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v62(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v64(input: unknown): unknown {
+  if (!(input === 'GESPREK_GEVOERD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v65(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('meeting' in input)) return INVALID;
+  const field0 = v61(input['meeting']);
+  if (field0 === INVALID) return INVALID;
+  value['meeting'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'meeting' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v66(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v64(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v65(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v67(input: unknown): unknown {
+  if (!(input === 'EVALUATIE_VASTGELEGD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v68(input: unknown): unknown {
+  if (!(input === 'goed' || input === 'aandacht' || input === 'zorg')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v69(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('dak' in input)) return INVALID;
+  const field0 = v68(input['dak']);
+  if (field0 === INVALID) return INVALID;
+  value['dak'] = field0;
+  if (!('inkomen' in input)) return INVALID;
+  const field1 = v68(input['inkomen']);
+  if (field1 === INVALID) return INVALID;
+  value['inkomen'] = field1;
+  if (!('daginvulling' in input)) return INVALID;
+  const field2 = v68(input['daginvulling']);
+  if (field2 === INVALID) return INVALID;
+  value['daginvulling'] = field2;
+  if (!('ondersteuning' in input)) return INVALID;
+  const field3 = v68(input['ondersteuning']);
+  if (field3 === INVALID) return INVALID;
+  value['ondersteuning'] = field3;
+  if (!('eigenaarschap' in input)) return INVALID;
+  const field4 = v68(input['eigenaarschap']);
+  if (field4 === INVALID) return INVALID;
+  value['eigenaarschap'] = field4;
+  if (!('huurbetaling' in input)) return INVALID;
+  const field5 = v68(input['huurbetaling']);
+  if (field5 === INVALID) return INVALID;
+  value['huurbetaling'] = field5;
+  if (!('overlast' in input)) return INVALID;
+  const field6 = v68(input['overlast']);
+  if (field6 === INVALID) return INVALID;
+  value['overlast'] = field6;
+  for (const key in input) {
+    if (
+      key !== 'dak' &&
+      key !== 'inkomen' &&
+      key !== 'daginvulling' &&
+      key !== 'ondersteuning' &&
+      key !== 'eigenaarschap' &&
+      key !== 'huurbetaling' &&
+      key !== 'overlast'
+    )
+      return INVALID;
+  }
+  return value;
+}
+function v70(input: unknown): unknown {
+  if (!(input === 'omklappen' || input === 'verlengen' || input === 'afschalen' || input === 'beeindigen'))
+    return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v71(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('indicators' in input)) return INVALID;
+  const field0 = v69(input['indicators']);
+  if (field0 === INVALID) return INVALID;
+  value['indicators'] = field0;
+  if (!('advice' in input)) return INVALID;
+  const field1 = v70(input['advice']);
+  if (field1 === INVALID) return INVALID;
+  value['advice'] = field1;
+  if ('note' in input) {
+    const field2 = v19(input['note']);
+    if (field2 === INVALID) return INVALID;
+    value['note'] = field2;
+  }
+  for (const key in input) {
+    if (key !== 'indicators' && key !== 'advice' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v72(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v67(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v71(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v73(input: unknown): unknown {
+  if (!(input === 'OVERLAST_GEMELD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v74(input: unknown): unknown {
+  if (!(input === 'laag' || input === 'midden' || input === 'hoog')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v75(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('severity' in input)) return INVALID;
+  const field0 = v74(input['severity']);
+  if (field0 === INVALID) return INVALID;
+  value['severity'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'severity' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v76(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v73(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v75(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v77(input: unknown): unknown {
+  if (!(input === 'OVERLAST_OPGEPAKT')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v78(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  const value: unknown = input;
+  if (!pattern6.test(value as string)) return INVALID;
+  return value;
+}
+function v79(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('reportId' in input)) return INVALID;
+  const field0 = v78(input['reportId']);
+  if (field0 === INVALID) return INVALID;
+  value['reportId'] = field0;
+  for (const key in input) {
+    if (key !== 'reportId') return INVALID;
+  }
+  return value;
+}
+function v80(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v77(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v79(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v81(input: unknown): unknown {
+  if (!(input === 'OVERLAST_AFGEHANDELD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v82(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('reportId' in input)) return INVALID;
+  const field0 = v78(input['reportId']);
+  if (field0 === INVALID) return INVALID;
+  value['reportId'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'reportId' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v83(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v81(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v82(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v84(input: unknown): unknown {
+  if (!(input === 'ZORGEN_GEMELD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v85(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v84(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v24(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v86(input: unknown): unknown {
+  if (!(input === 'HUURACHTERSTAND_GESIGNALEERD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v87(input: unknown): unknown {
+  if (typeof input !== 'number' || !Number.isFinite(input)) return INVALID;
+  const value: unknown = input;
+  if (!Number.isSafeInteger(value)) return INVALID;
+  if (!((value as number) >= 1)) return INVALID;
+  if (!((value as number) <= 24)) return INVALID;
+  return value;
+}
+function v88(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('months' in input)) return INVALID;
+  const field0 = v87(input['months']);
+  if (field0 === INVALID) return INVALID;
+  value['months'] = field0;
+  for (const key in input) {
+    if (key !== 'months') return INVALID;
+  }
+  return value;
+}
+function v89(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v86(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v88(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v90(input: unknown): unknown {
+  if (!(input === 'HUURACHTERSTAND_OPGELOST')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v91(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v90(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v14(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v92(input: unknown): unknown {
+  if (!(input === 'TERUGVAL_GEMELD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v93(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v92(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v24(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v94(input: unknown): unknown {
+  if (!(input === 'TIMEOUT_BEEINDIGD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v95(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v94(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v14(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v96(input: unknown): unknown {
+  if (!(input === 'OMKLAPPEN_AKKOORD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v97(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v96(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v14(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v98(input: unknown): unknown {
+  if (!(input === 'CONTRACT_VERLENGD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v99(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v98(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v24(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v100(input: unknown): unknown {
+  if (!(input === 'CONTRACT_BEEINDIGD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v101(input: unknown): unknown {
+  if (!(input === 'opzegging' || input === 'ontbinding' || input === 'overlijden' || input === 'overig'))
+    return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v102(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('reason' in input)) return INVALID;
+  const field0 = v101(input['reason']);
+  if (field0 === INVALID) return INVALID;
+  value['reason'] = field0;
+  if ('note' in input) {
+    const field1 = v19(input['note']);
+    if (field1 === INVALID) return INVALID;
+    value['note'] = field1;
+  }
+  for (const key in input) {
+    if (key !== 'reason' && key !== 'note') return INVALID;
+  }
+  return value;
+}
+function v103(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v100(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v102(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v104(input: unknown): unknown {
+  if (!(input === 'BEGELEIDING_AFGESCHAALD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v105(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v104(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v14(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v106(input: unknown): unknown {
+  if (!(input === 'BEGELEIDING_OPGESCHAALD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v107(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v106(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v24(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v108(input: unknown): unknown {
+  if (!(input === 'CONTACT_GELOGD')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v109(input: unknown): unknown {
+  if (typeof input !== 'number' || !Number.isFinite(input)) return INVALID;
+  const value: unknown = input;
+  if (!((value as number) > 0)) return INVALID;
+  if (!((value as number) <= 24)) return INVALID;
+  return value;
+}
+function v110(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('hours' in input)) return INVALID;
+  const field0 = v109(input['hours']);
+  if (field0 === INVALID) return INVALID;
+  value['hours'] = field0;
+  for (const key in input) {
+    if (key !== 'hours') return INVALID;
+  }
+  return value;
+}
+function v111(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v108(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  if (!('data' in input)) return INVALID;
+  const field3 = v110(input['data']);
+  if (field3 === INVALID) return INVALID;
+  value['data'] = field3;
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v112(input: unknown): unknown {
+  if (!(input === 'TRAJECT_AFGESLOTEN')) return INVALID;
+  const value: unknown = input;
+  return value;
+}
+function v113(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('type' in input)) return INVALID;
+  const field0 = v112(input['type']);
+  if (field0 === INVALID) return INVALID;
+  value['type'] = field0;
+  if (!('actor' in input)) return INVALID;
+  const field1 = v6(input['actor']);
+  if (field1 === INVALID) return INVALID;
+  value['actor'] = field1;
+  if (!('at' in input)) return INVALID;
+  const field2 = v12(input['at']);
+  if (field2 === INVALID) return INVALID;
+  value['at'] = field2;
+  {
+    const field3 = v24(input['data']);
+    if (field3 === INVALID) return INVALID;
+    value['data'] = field3;
+  }
+  for (const key in input) {
+    if (key !== 'type' && key !== 'actor' && key !== 'at' && key !== 'data') return INVALID;
+  }
+  return value;
+}
+function v114(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  switch (input['type']) {
+    case 'INSTEMMING_GEGEVEN':
+      return v15(input);
+    case 'INGETROKKEN':
+      return v21(input);
+    case 'URGENTIE_AANGEVRAAGD':
+      return v25(input);
+    case 'URGENTIE_TOEGEKEND':
+      return v36(input);
+    case 'URGENTIE_AFGEWEZEN':
+      return v40(input);
+    case 'WONING_AANGEBODEN':
+      return v46(input);
+    case 'AANBOD_GEACCEPTEERD':
+      return v48(input);
+    case 'AANBOD_GEWEIGERD':
+      return v52(input);
+    case 'CONTRACTVORM_GEADVISEERD':
+      return v56(input);
+    case 'CONTRACT_GETEKEND':
+      return v59(input);
+    case 'GESPREK_GEPLAND':
+      return v63(input);
+    case 'GESPREK_GEVOERD':
+      return v66(input);
+    case 'EVALUATIE_VASTGELEGD':
+      return v72(input);
+    case 'OVERLAST_GEMELD':
+      return v76(input);
+    case 'OVERLAST_OPGEPAKT':
+      return v80(input);
+    case 'OVERLAST_AFGEHANDELD':
+      return v83(input);
+    case 'ZORGEN_GEMELD':
+      return v85(input);
+    case 'HUURACHTERSTAND_GESIGNALEERD':
+      return v89(input);
+    case 'HUURACHTERSTAND_OPGELOST':
+      return v91(input);
+    case 'TERUGVAL_GEMELD':
+      return v93(input);
+    case 'TIMEOUT_BEEINDIGD':
+      return v95(input);
+    case 'OMKLAPPEN_AKKOORD':
+      return v97(input);
+    case 'CONTRACT_VERLENGD':
+      return v99(input);
+    case 'CONTRACT_BEEINDIGD':
+      return v103(input);
+    case 'BEGELEIDING_AFGESCHAALD':
+      return v105(input);
+    case 'BEGELEIDING_OPGESCHAALD':
+      return v107(input);
+    case 'CONTACT_GELOGD':
+      return v111(input);
+    case 'TRAJECT_AFGESLOTEN':
+      return v113(input);
+    default:
+      return INVALID;
+  }
+}
+function v115(input: unknown): unknown {
+  const value: unknown = input;
+  return value;
+}
+function v116(input: unknown): unknown {
+  if (!isPlainObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    if (key === '__proto__') continue;
+    const item = v115(input[key]);
+    if (item === INVALID) return INVALID;
+    value[key] = item;
+  }
+  return value;
+}
+function v117(input: unknown): unknown {
+  if (typeof input !== 'string') return INVALID;
+  let value: unknown = input;
+  value = (value as string).trim();
+  if (!lengthWithin(value, 3, undefined)) return INVALID;
+  if (!lengthWithin(value, undefined, 500)) return INVALID;
+  return value;
+}
+function v118(input: unknown): unknown {
+  if (!isObject(input)) return INVALID;
+  const value: Record<string, unknown> = {};
+  if (!('actor' in input)) return INVALID;
+  const field0 = v6(input['actor']);
+  if (field0 === INVALID) return INVALID;
+  value['actor'] = field0;
+  if (!('covenant' in input)) return INVALID;
+  const field1 = v116(input['covenant']);
+  if (field1 === INVALID) return INVALID;
+  value['covenant'] = field1;
+  if (!('reason' in input)) return INVALID;
+  const field2 = v117(input['reason']);
+  if (field2 === INVALID) return INVALID;
+  value['reason'] = field2;
+  for (const key in input) {
+    if (key !== 'actor' && key !== 'covenant' && key !== 'reason') return INVALID;
+  }
+  return value;
+}
+
 /** An event as a party sends it (`EventInputSchema`). */
-export const eventInputValidator: Validator<z.output<typeof EventInputSchema>> = validator(n10);
+export const eventInputValidator: Validator<z.output<typeof EventInputSchema>> = validator(n10, v10);
 /** Who acts (`ActorSchema`). */
-export const actorValidator: Validator<z.output<typeof ActorSchema>> = validator(n6);
+export const actorValidator: Validator<z.output<typeof ActorSchema>> = validator(n6, v6);
 /** A coordinator event as the machine takes it, its data checked by its type (`CoordinatorEventSchema`). */
-export const coordinatorEventValidator: Validator<z.output<typeof CoordinatorEventSchema>> = validator(n114);
+export const coordinatorEventValidator: Validator<z.output<typeof CoordinatorEventSchema>> = validator(
+  n114,
+  v114,
+);
 /** The name of a coordinator event (`CoordinatorEventTypeSchema`). */
 export const coordinatorEventTypeValidator: Validator<z.output<typeof CoordinatorEventTypeSchema>> =
-  validator(n1);
+  validator(n1, v1);
 /** A covenant change as a partner sends it (`CovenantChangeArgsSchema`). */
-export const covenantChangeArgsValidator: Validator<z.output<typeof CovenantChangeArgsSchema>> =
-  validator(n118);
+export const covenantChangeArgsValidator: Validator<z.output<typeof CovenantChangeArgsSchema>> = validator(
+  n118,
+  v118,
+);

@@ -55,6 +55,9 @@ export type SafeParseResult<T> =
 /** A generated validator: the `safeParse` of the schema it was generated from. */
 export interface Validator<T> {
   safeParse(input: unknown): SafeParseResult<T>;
+  /** The node it checks, and the node's valid case as code when the generator wrote one (tests compare the two). */
+  readonly node?: Node;
+  readonly compiled?: (input: unknown) => unknown;
 }
 
 /** An issue while parsing: `stop` false lets later checks run (zod's `continue: true`), `hard` stops even those. */
@@ -72,10 +75,10 @@ interface Payload {
   issues: Raw[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function isPlainObject(o: unknown): o is Record<string, unknown> {
+export function isPlainObject(o: unknown): o is Record<string, unknown> {
   if (!isObject(o)) return false;
   const ctor = (o as { constructor?: unknown }).constructor;
   if (ctor === undefined || typeof ctor !== 'function') return true;
@@ -431,7 +434,19 @@ function run(node: Node, value: unknown): Payload {
  * to say why: this must never answer for a value that `run` would refuse, nor answer differently, and may give up
  * whenever in doubt.
  */
-const INVALID: unique symbol = Symbol('invalid');
+export const INVALID: unique symbol = Symbol('invalid');
+
+/**
+ * Whether a value's length is within bounds, as zod's length checks count it (a string in code points); a value
+ * without a length passes, as zod skips it.
+ */
+export function lengthWithin(value: unknown, minimum: number | undefined, maximum: number | undefined): boolean {
+  const item = value as { length?: unknown } | null | undefined;
+  if (item === null || item === undefined || item.length === undefined) return true;
+  const length = typeof item === 'string' ? codePoints(item) : (item.length as number);
+  return !((maximum !== undefined && length > maximum) || (minimum !== undefined && length < minimum));
+}
+
 function checksPass(node: Node, value: unknown): unknown {
   let v = value;
   for (const check of node.checks!) {
@@ -440,13 +455,11 @@ function checksPass(node: Node, value: unknown): unknown {
         if (!check.pattern.test(v as string)) return INVALID;
         break;
       case 'maxLength':
-      case 'minLength': {
-        const item = v as { length?: unknown } | null | undefined;
-        if (item === null || item === undefined || item.length === undefined) break;
-        const length = typeof item === 'string' ? codePoints(item) : (item.length as number);
-        if (check.kind === 'maxLength' ? length > check.maximum : length < check.minimum) return INVALID;
+        if (!lengthWithin(v, undefined, check.maximum)) return INVALID;
         break;
-      }
+      case 'minLength':
+        if (!lengthWithin(v, check.minimum, undefined)) return INVALID;
+        break;
       case 'trim':
         v = (v as string).trim();
         break;
@@ -467,7 +480,8 @@ function checksPass(node: Node, value: unknown): unknown {
   return v;
 }
 
-function parseValid(node: Node, input: unknown): unknown {
+/** The valid case of a node: its output, or INVALID (then `run` says why). */
+export function parseValid(node: Node, input: unknown): unknown {
   const value = parseValidKind(node, input);
   return value === INVALID || !node.checks?.length ? value : checksPass(node, value);
 }
@@ -542,11 +556,16 @@ function parseValidKind(node: Node, input: unknown): unknown {
   }
 }
 
-/** The validator of one generated node, typed as the schema's output. */
-export function validator<T>(node: Node): Validator<T> {
+/**
+ * The validator of one generated node, typed as the schema's output. `compiled`, when the generator wrote one, is the
+ * node's valid case as code: it must answer as `parseValid` does (test/machines/generated-validators.test.ts).
+ */
+export function validator<T>(node: Node, compiled?: (input: unknown) => unknown): Validator<T> {
   return {
+    node,
+    ...(compiled ? { compiled } : {}),
     safeParse(input: unknown): SafeParseResult<T> {
-      const valid = parseValid(node, input);
+      const valid = compiled ? compiled(input) : parseValid(node, input);
       if (valid !== INVALID) return { success: true, data: valid as T };
       const p = run(node, input);
       if (p.issues.length === 0) return { success: true, data: p.value as T };

@@ -25,7 +25,7 @@ import {
   covenantChangeArgsValidator,
   eventInputValidator,
 } from '../../machines/validation/generated-validators';
-import type { Validator } from '../../machines/validation/runtime';
+import { INVALID, parseValid, type Validator } from '../../machines/validation/runtime';
 import { sendEventArgsValidator } from '../../workflows/generated-validators';
 import { SendEventArgsSchema } from '../../workflows/send-event-args';
 import { goodIndicators, type SendEvent } from '../support/model';
@@ -233,6 +233,39 @@ test('a covenant change and the arguments of a send: the same as zod, the reason
   expect(
     agree(SendEventArgsSchema, sendEventArgsValidator, [send, { event: 1 }, ...mutations(send)]),
   ).toBeGreaterThan(10);
+});
+
+test("the engine's validators check a valid value by code that answers as the node does, valid or not", () => {
+  const sent = validEvents.map(({ type, actor, data }) => ({ type, actor, data }));
+  const change = { actor: gemeente, covenant: { id: 'almere' }, reason: '  nieuwe termijnen  ' };
+  const cases: Array<[Validator<unknown>, unknown[]]> = [
+    [coordinatorEventValidator, [...validEvents, ...validEvents.flatMap(mutations)]],
+    [eventInputValidator, [...sent, ...sent.flatMap(mutations)]],
+    [actorValidator, [gemeente, { role: 'client', personId: 'c-1' }, ...mutations(gemeente)]],
+    [coordinatorEventTypeValidator, [...coordinatorEventTypes, 'ONBEKEND', 3, undefined]],
+    [covenantChangeArgsValidator, [change, ...mutations(change)]],
+  ];
+  for (const [validator, samples] of cases) {
+    const { node, compiled } = validator;
+    expect(compiled).toBeDefined();
+    const differing = samples.filter((s) => !isDeepStrictEqual(compiled!(s), parseValid(node!, s)));
+    expect(differing.slice(0, 3)).toEqual([]);
+    // Valid values do take the code's way: what it refuses, the node refuses too.
+    expect(samples.filter((s) => compiled!(s) !== INVALID).length).toBeGreaterThan(0);
+  }
+  // A sparse array keeps its holes, as parseValid's copy does; a default is a fresh copy every time.
+  const sparse: unknown[] = [];
+  sparse[1] = 'Haven';
+  const profile = { ...fullEvents[3], data: { searchProfile: { districts: sparse } } };
+  const copied = coordinatorEventValidator.compiled!(profile);
+  expect(isDeepStrictEqual(copied, parseValid(coordinatorEventValidator.node!, profile))).toBe(true);
+  expect(
+    0 in (copied as { data: { searchProfile: { districts: unknown[] } } }).data.searchProfile.districts,
+  ).toBe(false);
+  const first = coordinatorEventValidator.safeParse({ ...fullEvents[0], data: undefined });
+  const second = coordinatorEventValidator.safeParse({ ...fullEvents[0], data: undefined });
+  expect(first.data!.data).toEqual({});
+  expect(first.data!.data).not.toBe(second.data!.data);
 });
 
 test('the committed validators are what the schemas generate now', () => {
