@@ -6,7 +6,8 @@
  * the snapshot for every assign. The engine's transitions per second against these say how much of a transition is
  * XState's own and how much is ours, on whatever machine the benchmark runs.
  */
-import { assign, createActor, createMachine, type AnyStateMachine } from 'xstate';
+import { assign, createMachine, type AnyStateMachine } from 'xstate';
+import { inertScopeFor } from '../../machines/traject/interpreter';
 import { trajectMachine } from '../../machines/traject/machine';
 import { elapsedMs } from '../stats';
 import { enginePath } from './machine';
@@ -75,18 +76,7 @@ export interface FloorRound {
 export function floorRound(name: FloorName, seconds: number): FloorRound {
   const machine = floorMachine(name);
   const events = enginePath().map((type) => ({ type, at: '2026-01-05T09:00:00.000Z' }));
-  const self = createActor(machine);
-  const scope = {
-    self,
-    system: self.system,
-    id: '',
-    sessionId: '',
-    logger: () => {},
-    defer: () => {},
-    emit: () => {},
-    stopChild: () => {},
-    actionExecutor: () => {},
-  } as unknown as Parameters<AnyStateMachine['transition']>[2];
+  const scope = inertScopeFor(machine, () => {});
   const start = performance.now();
   let trajects = 0;
   let transitions = 0;

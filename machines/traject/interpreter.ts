@@ -109,25 +109,33 @@ type TrajectScope = Parameters<typeof trajectMachine.transition>[2];
 let scope: TrajectScope | undefined;
 const executed: RawAction[] = [];
 
+/**
+ * An inert actor scope for the transitions of `machine`: every action a transition would execute goes to `collect`,
+ * and nothing else happens. (The benchmark's floor, bench/workloads/machine-floor.ts, runs XState alone through one.)
+ */
+export function inertScopeFor(
+  machine: AnyStateMachine,
+  collect: (action: RawAction) => void,
+): Parameters<AnyStateMachine['transition']>[2] {
+  // Built without input: its own initial snapshot is never used, only its identity as the scope's `self`.
+  const self = createActor(machine);
+  return {
+    self,
+    system: self.system,
+    id: '',
+    sessionId: '',
+    logger: () => {},
+    defer: () => {},
+    emit: () => {},
+    stopChild: () => {},
+    actionExecutor: collect,
+  };
+}
+
 function inertScope(): TrajectScope {
-  if (!scope) {
-    // Built without input: its own initial snapshot is never used, only its identity as the scope's `self`.
-    const untyped: AnyStateMachine = trajectMachine;
-    const self = createActor(untyped);
-    scope = {
-      self,
-      system: self.system,
-      id: '',
-      sessionId: '',
-      logger: () => {},
-      defer: () => {},
-      emit: () => {},
-      stopChild: () => {},
-      actionExecutor: (action: RawAction) => {
-        executed.push(action);
-      },
-    };
-  }
+  scope ??= inertScopeFor(trajectMachine, (action) => {
+    executed.push(action);
+  }) as unknown as TrajectScope;
   executed.length = 0;
   return scope;
 }
