@@ -145,10 +145,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     db = new Database(file, options.readOnly ? { readOnly: true, fileMustExist: true } : {});
     if (options.readOnly) filtered = withLock(file, () => userVersion(db)) >= SCHEMA_VERSION;
     else
-      withLock(file, () => {
-        db.exec('PRAGMA journal_mode = TRUNCATE;');
-        migrate(db);
-      });
+      // The writer opens as its worker starts: a lock it finds may be a killed predecessor's, left inside a write,
+      // so it waits until such a lock is stale (and cleared) rather than give up after the usual few seconds.
+      withLock(
+        file,
+        () => {
+          db.exec('PRAGMA journal_mode = TRUNCATE;');
+          migrate(db);
+        },
+        STALE_LOCK_MS + 5_000,
+      );
   } catch (err) {
     throw new ReadModelUnavailable(`cannot open the read model at ${file}: ${(err as Error).message}`);
   }

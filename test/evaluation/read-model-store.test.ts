@@ -3,7 +3,7 @@
  * report of the same facts in memory, for periods whose filter leaves trajects out and for periods that take them all;
  * a file of the first schema is upgraded in place with its facts kept; erasure deletes a traject's facts for good.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
@@ -172,3 +172,20 @@ test("erasure deletes a traject's facts, and a write of it that comes later is r
   expect(db.all("SELECT 1 FROM traject_facts WHERE facts LIKE '%gen-0000%'")).toEqual([]);
   db.close();
 });
+
+test('a worker started after one was killed inside a write waits out its lock instead of failing to start', () => {
+  const file = join(dir, READ_MODEL_FILE);
+  seeded(file, facts.slice(0, 3));
+  // What a process killed inside a statement leaves behind: the wasm build's lock directory, here 22 s old, so that
+  // it goes stale (30 s) after the few seconds any other statement waits, but before the writer's open gives up.
+  const lock = `${file}.lock`;
+  mkdirSync(lock);
+  const then = (Date.now() - 22_000) / 1000;
+  utimesSync(lock, then, then);
+  const store = openSqliteStore(file);
+  try {
+    expect(store.counts()).toEqual({ almere: 3 });
+  } finally {
+    store.close();
+  }
+}, 30_000);
